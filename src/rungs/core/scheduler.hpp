@@ -1,0 +1,68 @@
+#pragma once
+// The one interface every scheduler implements. It is driven by the MPI
+// coordinator, by an in-process driver and by tests with a manual clock:
+//
+//   while (!s.finished()) {
+//     if (auto job = s.next_job(worker)) run(job)   // worker trains job->trial
+//     ...                                          // from job->from_resource
+//     s.on_report({trial, step, metric});          // after every step (epoch)
+//   }
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "rungs/core/ids.hpp"
+#include "rungs/core/search_space.hpp"
+#include "rungs/core/trial.hpp"
+
+namespace rungs::core {
+
+// Train `trial` from `from_resource` (0: from scratch; otherwise from the
+// checkpoint taken at that resource) up to `to_resource`, the end of `rung`.
+struct Job {
+  TrialId trial;
+  int rung = 0;
+  std::int64_t from_resource = 0;
+  std::int64_t to_resource = 0;
+  ParamSet params;
+  std::uint64_t seed = 0;  // the trial's training seed
+};
+
+// A trial finished step `step` (resource units: epochs) with objective `metric`.
+struct Report {
+  TrialId trial;
+  std::int64_t step = 0;
+  double metric = 0.0;
+};
+
+// What the worker does after a report.
+enum class Verdict {
+  kContinue,  // keep training this job
+  kPause,     // the job reached its rung: checkpoint and wait for a promotion
+  kComplete,  // the trial reached the maximum resource
+  kStop,      // stop the trial for good
+};
+const char* to_string(Verdict v);
+
+struct SweepLimits {
+  std::int64_t max_trials = 0;  // new configurations to start; 0 = no limit
+  double max_seconds = 0.0;     // wall time after which no job starts; 0 = no limit
+};
+
+using DecisionSink = std::function<void(const Decision&)>;
+
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  // What worker `w` should run now; nullopt when nothing can start now (it
+  // may later, after reports arrive) or the sweep is finished.
+  virtual std::optional<Job> next_job(WorkerId w) = 0;
+  virtual Verdict on_report(const Report& r) = 0;
+  virtual void on_failure(TrialId t, const std::string& why) = 0;
+  // True when nothing runs and nothing more will be started.
+  virtual bool finished() const = 0;
+  virtual std::size_t running_jobs() const = 0;
+};
+
+}  // namespace rungs::core

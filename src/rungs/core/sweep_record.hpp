@@ -1,0 +1,77 @@
+#pragma once
+// Everything rank 0 knows about a sweep, kept up to date from the scheduler's
+// jobs and the workers' reports: the content of the experiment archive
+// (io/archive.hpp writes and reads it) and the source of progress lines and
+// summaries.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rungs/core/scheduler.hpp"
+#include "rungs/core/search_space.hpp"
+#include "rungs/core/trial.hpp"
+
+namespace rungs::core {
+
+inline constexpr int kArchiveSchemaVersion = 1;
+
+struct SweepMetadata {
+  int schema_version = kArchiveSchemaVersion;
+  std::string sweep_name;
+  std::string tool_version;
+  std::string git_revision;
+  std::string created;       // ISO 8601, UTC
+  std::string command_line;
+  std::string config_yaml;   // the effective configuration
+  int mpi_size = 1;
+  std::string hosts;         // one per rank, comma separated
+  std::string devices;       // one per rank, comma separated
+  int threads_per_rank = 1;  // BLAS/torch threads each rank ran with
+  std::string objective_metric = "val_accuracy";
+  ObjectiveMode objective_mode = ObjectiveMode::kMax;
+  std::string scheduler;     // e.g. "asha/promotion eta=3"
+  std::vector<std::int64_t> rung_resources;
+  std::string state = "running";  // running, finished
+  double wall_seconds = 0.0;
+};
+
+// Counts and the best trial, for progress lines and summaries.
+struct SweepStats {
+  std::map<TrialStatus, std::int64_t> by_status;
+  std::vector<std::int64_t> rung_population;  // results recorded at each rung
+  std::int64_t results = 0;                    // rung results so far
+  std::optional<TrialId> best;                 // best trial by best_metric
+};
+
+class SweepRecord {
+ public:
+  SweepMetadata metadata;
+  std::vector<ParamSpec> space;
+  std::vector<TrialRecord> trials;  // trials[i].id == i
+  std::vector<CurvePoint> curves;
+  std::vector<Decision> decisions;
+
+  // Updates from the sweep as it runs. `now` is seconds since the sweep started.
+  void on_job_started(const Job& job, int rank, const std::string& host,
+                      const std::string& device, double now);
+  void on_step(const CurvePoint& point);
+  void on_job_ended(TrialId t, Verdict verdict, double now);
+  void on_trial_failed(TrialId t, const std::string& why, double now);
+  // At the end of a sweep: trials still paused were stopped by the scheduler.
+  void finish(double wall_seconds);
+
+  const TrialRecord* find(TrialId t) const;
+  SweepStats stats() const;
+
+ private:
+  TrialRecord& at(TrialId t);
+};
+
+// A progress line for batch logs, e.g.
+// "[2m05s] running 3 paused 6 | completed 4 stopped 3 failed 1 | best val_accuracy 0.9312 (trial 7) |
+//  rungs 1:17 3:5 9:1 | 0.41 results/s"
+std::string progress_line(const SweepRecord& record, double elapsed_seconds);
+
+}  // namespace rungs::core

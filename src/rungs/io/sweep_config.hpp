@@ -1,0 +1,28 @@
+#pragma once
+// Reads a sweep's YAML file into a core::SweepSpec.
+//
+//   SweepSpec spec = load_sweep_config("configs/demo.yaml", {"scheduler.eta=4"});
+//
+// Every key is checked: an unknown key is an error that names the key, the
+// file and line, and the nearest valid key. `overrides` are "dotted.key=value"
+// strings (from --set); values are parsed as YAML scalars or flow sequences
+// and checked like the file's own. Errors are core::InputError.
+#include <string>
+#include <vector>
+
+#include "rungs/core/sweep_spec.hpp"
+
+namespace rungs::io {
+
+core::SweepSpec load_sweep_config(const std::string& path,
+                                  const std::vector<std::string>& overrides = {});
+
+// The same, from YAML text; `source_name` stands in for the file name in errors.
+core::SweepSpec parse_sweep_config(const std::string& yaml_text, const std::string& source_name,
+                                   const std::vector<std::string>& overrides = {});
+
+// The valid key among `candidates` closest to `key` by edit distance, or ""
+// when none is close enough to be a plausible typo.
+std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates);
+
+}  // namespace rungs::io
