@@ -1,0 +1,123 @@
+// rungs: the offline tool. Reads and writes files only (no MPI, no LibTorch),
+// so it runs on a login node or a laptop.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "rungs/analysis/summary.hpp"
+#include "rungs/core/error.hpp"
+#include "rungs/io/archive.hpp"
+#include "rungs/io/dataset.hpp"
+#include "rungs/version.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: rungs <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  summary ARCHIVE      trials by status, rung populations, best configuration\n"
+    "  data synth --out F   write a deterministic synthetic classification data set\n"
+    "  version              print the version\n"
+    "\n"
+    "Run 'rungs <command> --help' for a command's options.\n";
+
+// Parses `args` against `options`; true when --help was asked (and printed).
+bool parse(const std::vector<std::string>& args, const po::options_description& options,
+           const po::positional_options_description& positional, po::variables_map& vm,
+           const std::string& usage) {
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << options << "\n";
+    return true;
+  }
+  po::notify(vm);
+  return false;
+}
+
+int run_summary(const std::vector<std::string>& args) {
+  po::options_description options("summary options");
+  options.add_options()("help,h", "show this help")(
+      "archive", po::value<std::string>()->required(), "the experiment archive (.h5)")(
+      "top", po::value<std::size_t>()->default_value(5), "how many top trials to list");
+  po::positional_options_description positional;
+  positional.add("archive", 1);
+  po::variables_map vm;
+  if (parse(args, options, positional, vm, "usage: rungs summary ARCHIVE [--top N]")) return 0;
+  const auto record = rungs::io::read_archive(vm["archive"].as<std::string>());
+  std::cout << rungs::analysis::format_summary(record, vm["top"].as<std::size_t>());
+  return 0;
+}
+
+int run_data_synth(const std::vector<std::string>& args) {
+  rungs::io::SynthOptions o;
+  po::options_description options("data synth options");
+  options.add_options()("help,h", "show this help")(
+      "out,o", po::value<std::string>()->required(), "output HDF5 file")(
+      "train-rows", po::value(&o.train_rows)->default_value(o.train_rows), "rows in /train")(
+      "val-rows", po::value(&o.val_rows)->default_value(o.val_rows), "rows in /val")(
+      "features", po::value(&o.features)->default_value(o.features), "features per row")(
+      "classes", po::value(&o.classes)->default_value(o.classes), "number of classes")(
+      "noise", po::value(&o.noise)->default_value(o.noise), "cluster spread")(
+      "seed", po::value(&o.seed)->default_value(o.seed), "generator seed")(
+      "force", "overwrite an existing file");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  if (parse(args, options, positional, vm,
+            "usage: rungs data synth --out FILE [options]\n\n"
+            "Writes /train and /val groups (x: float32 rows x features, y: int64 labels).")) {
+    return 0;
+  }
+  if (o.train_rows < 1 || o.val_rows < 1 || o.features < 1 || o.classes < 2) {
+    throw rungs::core::InputError("rungs data synth", "rows and features must be >= 1 and classes >= 2");
+  }
+  const std::string out = vm["out"].as<std::string>();
+  rungs::io::write_dataset(out, rungs::io::synthesize_dataset(o), vm.count("force") > 0);
+  std::printf("wrote %s: %lld train + %lld val rows, %lld features, %lld classes (seed %llu)\n",
+              out.c_str(), static_cast<long long>(o.train_rows),
+              static_cast<long long>(o.val_rows), static_cast<long long>(o.features),
+              static_cast<long long>(o.classes), static_cast<unsigned long long>(o.seed));
+  return 0;
+}
+
+int dispatch(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
+    std::cout << kUsage;
+    return argv.empty() ? 2 : 0;
+  }
+  const std::string& command = argv[0];
+  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
+  if (command == "summary") return run_summary(rest);
+  if (command == "version" || command == "--version") {
+    std::printf("rungs %s (%s)\n", rungs::kVersion, rungs::kGitRevision);
+    return 0;
+  }
+  if (command == "data") {
+    if (!rest.empty() && rest[0] == "synth") {
+      return run_data_synth(std::vector<std::string>(rest.begin() + 1, rest.end()));
+    }
+    std::cerr << "rungs data: expected a subcommand: synth\n";
+    return 2;
+  }
+  std::cerr << "rungs: unknown command '" << command << "'\n\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const rungs::core::InputError& e) {
+    std::cerr << "rungs: error: " << e.what() << "\n";
+  } catch (const po::error& e) {
+    std::cerr << "rungs: error: " << e.what() << " (see --help)\n";
+  } catch (const std::exception& e) {
+    std::cerr << "rungs: error: " << e.what() << "\n";
+  }
+  return 1;
+}

@@ -1,0 +1,473 @@
+#include "rungs/io/archive.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <new>
+#include <stdexcept>
+
+#include "rungs/core/error.hpp"
+#include "rungs/io/hdf5_file.hpp"
+
+// Layout (docs/archive.md is the user-facing description; keep them in step):
+//   root attributes      metadata; `format` = "rungs-archive" marks our files,
+//                        `rung_resources` is a 1-D int64 attribute
+//   /trials/<column>     one row per trial
+//   /trials/params/<p>   one column per parameter; the spec is in the
+//                        dataset's attributes, the space's order in the
+//                        group's `order` attribute
+//   /curves/<column>     one row per reported step
+//   /decisions/<column>  one row per scheduler decision
+namespace rungs::io {
+namespace {
+
+using core::InputError;
+using core::ParamSpec;
+using core::ParamType;
+using core::SweepRecord;
+
+constexpr const char* kFormat = "rungs-archive";
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::int64_t kMissingInt = std::numeric_limits<std::int64_t>::min();
+const std::string kDamagedFix =
+    "the archive is damaged or was not written by rungs; rerun the sweep or use another copy";
+
+const std::string kNotArchiveFix = "give the path of an archive written by rungs-sweep";
+
+// Thrown inside the reader for a structurally broken archive; becomes an
+// InputError with the file name at the boundary.
+class Corrupt : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+template <typename T, typename Row, typename Get>
+std::vector<T> column(const std::vector<Row>& rows, Get get) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(get(r));
+  return out;
+}
+
+// --- writing: metadata ------------------------------------------------------
+
+void write_metadata(Hid root, const core::SweepMetadata& m) {
+  write_string_attribute(root, "format", kFormat);
+  write_int_attribute(root, "schema_version", core::kArchiveSchemaVersion);
+  write_string_attribute(root, "sweep_name", m.sweep_name);
+  write_string_attribute(root, "tool_version", m.tool_version);
+  write_string_attribute(root, "git_revision", m.git_revision);
+  write_string_attribute(root, "created", m.created);
+  write_string_attribute(root, "command_line", m.command_line);
+  write_string_attribute(root, "config_yaml", m.config_yaml);
+  write_int_attribute(root, "mpi_size", m.mpi_size);
+  write_string_attribute(root, "hosts", m.hosts);
+  write_string_attribute(root, "devices", m.devices);
+  write_int_attribute(root, "threads_per_rank", m.threads_per_rank);
+  write_string_attribute(root, "objective_metric", m.objective_metric);
+  write_string_attribute(root, "objective_mode",
+                         m.objective_mode == core::ObjectiveMode::kMax ? "max" : "min");
+  write_string_attribute(root, "scheduler", m.scheduler);
+  write_int_array_attribute(root, "rung_resources", m.rung_resources);
+  write_string_attribute(root, "state", m.state);
+  write_double_attribute(root, "wall_seconds", m.wall_seconds);
+}
+
+// --- writing: tables --------------------------------------------------------
+
+void write_trial_columns(Hid g, const std::vector<core::TrialRecord>& t) {
+  using R = core::TrialRecord;
+  write_column(g, "trial_id", column<std::int64_t>(t, [](const R& r) { return r.id.value; }));
+  write_column(g, "status",
+               column<std::string>(t, [](const R& r) { return core::to_string(r.status); }));
+  write_column(g, "rung", column<std::int64_t>(t, [](const R& r) { return r.rung; }));
+  write_column(g, "resource", column<std::int64_t>(t, [](const R& r) { return r.resource; }));
+  write_column(g, "metric", column<double>(t, [](const R& r) { return r.metric; }));
+  write_column(g, "best_metric", column<double>(t, [](const R& r) { return r.best_metric; }));
+  write_column(g, "seed", column<std::uint64_t>(t, [](const R& r) { return r.seed; }));
+  write_column(g, "rank", column<std::int64_t>(t, [](const R& r) { return r.rank; }));
+  write_column(g, "host", column<std::string>(t, [](const R& r) { return r.host; }));
+  write_column(g, "device", column<std::string>(t, [](const R& r) { return r.device; }));
+  write_column(g, "start_time", column<double>(t, [](const R& r) { return r.start_time; }));
+  write_column(g, "end_time", column<double>(t, [](const R& r) { return r.end_time; }));
+  write_column(g, "train_seconds",
+               column<double>(t, [](const R& r) { return r.train_seconds; }));
+  write_column(g, "error", column<std::string>(t, [](const R& r) { return r.error; }));
+}
+
+void write_spec_attributes(Hid dset, const ParamSpec& s) {
+  write_string_attribute(dset, "type", core::to_string(s.type));
+  write_double_attribute(dset, "low", s.low);
+  write_double_attribute(dset, "high", s.high);
+  write_int_attribute(dset, "log", s.log ? 1 : 0);
+  // Lists only when present, so h5dump shows what the spec actually uses.
+  if (!s.int_choices.empty()) write_int_array_attribute(dset, "int_choices", s.int_choices);
+  if (!s.choices.empty()) write_string_array_attribute(dset, "choices", s.choices);
+  if (!s.weights.empty()) write_double_array_attribute(dset, "weights", s.weights);
+}
+
+// A column per parameter, typed by its spec so pandas sees numbers as numbers.
+void write_param_column(Hid g, const ParamSpec& s, const std::vector<core::TrialRecord>& t) {
+  using R = core::TrialRecord;
+  const std::string& n = s.name;
+  if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..") {
+    throw InputError("parameter '" + n + "'", "cannot be an HDF5 dataset name",
+                     "rename the parameter (no '/')");
+  }
+  switch (s.type) {
+    case ParamType::kFloat:
+      write_column(g, n, column<double>(t, [&](const R& r) { return r.params.get_double(n, kNaN); }));
+      break;
+    case ParamType::kInt:
+      write_column(g, n, column<std::int64_t>(
+                             t, [&](const R& r) { return r.params.get_int(n, kMissingInt); }));
+      break;
+    case ParamType::kCategorical:
+      write_column(g, n, column<std::string>(t, [&](const R& r) { return r.params.get_string(n, ""); }));
+      break;
+  }
+  DatasetId dset = open_dataset(g, n);
+  write_spec_attributes(dset.get(), s);
+  switch (s.type) {
+    case ParamType::kFloat: write_double_attribute(dset.get(), "missing_value", kNaN); break;
+    case ParamType::kInt: write_int_attribute(dset.get(), "missing_value", kMissingInt); break;
+    case ParamType::kCategorical: write_string_attribute(dset.get(), "missing_value", ""); break;
+  }
+}
+
+void write_params(Hid trials, const SweepRecord& record) {
+  Group g = create_group(trials, "params");
+  std::vector<std::string> order;
+  for (const ParamSpec& s : record.space) {
+    write_param_column(g.get(), s, record.trials);
+    order.push_back(s.name);
+  }
+  // HDF5 lists links by name; the space's order is kept here.
+  write_string_array_attribute(g.get(), "order", order);
+}
+
+void write_curves(Hid g, const std::vector<core::CurvePoint>& c) {
+  using P = core::CurvePoint;
+  write_column(g, "trial_id", column<std::int64_t>(c, [](const P& p) { return p.trial.value; }));
+  write_column(g, "step", column<std::int64_t>(c, [](const P& p) { return p.step; }));
+  write_column(g, "metric", column<double>(c, [](const P& p) { return p.metric; }));
+  write_column(g, "train_loss", column<double>(c, [](const P& p) { return p.train_loss; }));
+  write_column(g, "val_loss", column<double>(c, [](const P& p) { return p.val_loss; }));
+  write_column(g, "val_accuracy", column<double>(c, [](const P& p) { return p.val_accuracy; }));
+  write_column(g, "seconds", column<double>(c, [](const P& p) { return p.seconds; }));
+}
+
+void write_decisions(Hid g, const std::vector<core::Decision>& d) {
+  using D = core::Decision;
+  write_column(g, "trial_id", column<std::int64_t>(d, [](const D& x) { return x.trial.value; }));
+  write_column(g, "rung", column<std::int64_t>(d, [](const D& x) { return x.rung; }));
+  write_column(g, "kind",
+               column<std::string>(d, [](const D& x) { return core::to_string(x.kind); }));
+  write_column(g, "time", column<double>(d, [](const D& x) { return x.time; }));
+  write_column(g, "metric", column<double>(d, [](const D& x) { return x.metric; }));
+  write_column(g, "worker", column<std::int64_t>(d, [](const D& x) { return x.worker; }));
+}
+
+void fill_archive(const File& file, const SweepRecord& record) {
+  write_metadata(file.get(), record.metadata);
+  {
+    Group trials = create_group(file.get(), "trials");
+    write_trial_columns(trials.get(), record.trials);
+    write_params(trials.get(), record);
+  }
+  write_curves(create_group(file.get(), "curves").get(), record.curves);
+  write_decisions(create_group(file.get(), "decisions").get(), record.decisions);
+}
+
+// --- reading: tables --------------------------------------------------------
+
+// The columns of one table group: each must exist, be 1-D, and have as many
+// rows as the first column read.
+class TableReader {
+ public:
+  TableReader(const File& file, std::string group) : name_(std::move(group)) {
+    if (!has_path(file.get(), name_)) throw Corrupt("group /" + name_ + " is missing");
+    group_ = open_group(file.get(), name_);
+  }
+
+  std::vector<double> doubles(const std::string& c) { return sized(c, read_doubles(open(c))); }
+  std::vector<std::int64_t> ints(const std::string& c) { return sized(c, read_int64s(open(c))); }
+  std::vector<std::uint64_t> uints(const std::string& c) {
+    return sized(c, read_uint64s(open(c)));
+  }
+  std::vector<std::string> strings(const std::string& c) {
+    return sized(c, read_strings(open(c)));
+  }
+
+  Hid group() const { return group_.get(); }
+  std::size_t rows() const { return rows_; }
+  void expect_rows(std::size_t rows, const std::string& source) {
+    rows_ = rows;
+    first_ = source;
+  }
+
+ private:
+  DatasetId open(const std::string& c) {
+    if (!has_path(group_.get(), c)) throw Corrupt("column /" + name_ + "/" + c + " is missing");
+    DatasetId d = open_dataset(group_.get(), c);
+    if (dataset_dims(d).size() != 1) throw Corrupt("column /" + name_ + "/" + c + " is not 1-D");
+    return d;
+  }
+
+  template <typename T>
+  std::vector<T> sized(const std::string& c, std::vector<T> values) {
+    if (first_.empty()) expect_rows(values.size(), "/" + name_ + "/" + c);
+    if (values.size() != rows_) {
+      throw Corrupt("column /" + name_ + "/" + c + " has " + std::to_string(values.size()) +
+                    " rows but " + first_ + " has " + std::to_string(rows_));
+    }
+    return values;
+  }
+
+  std::string name_;
+  Group group_;
+  std::size_t rows_ = 0;
+  std::string first_;
+};
+
+int to_int(std::int64_t v, const std::string& what) {
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
+    throw Corrupt(what + " value " + std::to_string(v) + " is out of range");
+  }
+  return static_cast<int>(v);
+}
+
+core::SweepMetadata read_metadata(Hid root) {
+  core::SweepMetadata m;
+  m.schema_version = to_int(read_int_attribute(root, "schema_version"), "schema_version");
+  m.sweep_name = read_string_attribute(root, "sweep_name");
+  m.tool_version = read_string_attribute(root, "tool_version");
+  m.git_revision = read_string_attribute(root, "git_revision");
+  m.created = read_string_attribute(root, "created");
+  m.command_line = read_string_attribute(root, "command_line");
+  m.config_yaml = read_string_attribute(root, "config_yaml");
+  m.mpi_size = to_int(read_int_attribute(root, "mpi_size"), "mpi_size");
+  m.hosts = read_string_attribute(root, "hosts");
+  m.devices = read_string_attribute(root, "devices");
+  m.threads_per_rank = to_int(read_int_attribute(root, "threads_per_rank"), "threads_per_rank");
+  m.objective_metric = read_string_attribute(root, "objective_metric");
+  std::string mode = read_string_attribute(root, "objective_mode");
+  if (mode != "max" && mode != "min") throw Corrupt("objective_mode '" + mode + "' is not max or min");
+  m.objective_mode = mode == "max" ? core::ObjectiveMode::kMax : core::ObjectiveMode::kMin;
+  m.scheduler = read_string_attribute(root, "scheduler");
+  m.rung_resources = read_int_array_attribute(root, "rung_resources");
+  m.state = read_string_attribute(root, "state");
+  m.wall_seconds = read_double_attribute(root, "wall_seconds");
+  return m;
+}
+
+std::vector<core::TrialRecord> read_trial_columns(TableReader& t) {
+  std::vector<std::int64_t> id = t.ints("trial_id"), rung = t.ints("rung"),
+                            resource = t.ints("resource"), rank = t.ints("rank");
+  std::vector<std::string> status = t.strings("status"), host = t.strings("host"),
+                           device = t.strings("device"), error = t.strings("error");
+  std::vector<double> metric = t.doubles("metric"), best = t.doubles("best_metric"),
+                      start = t.doubles("start_time"), end = t.doubles("end_time"),
+                      train = t.doubles("train_seconds");
+  std::vector<std::uint64_t> seed = t.uints("seed");
+  std::vector<core::TrialRecord> trials(t.rows());
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    core::TrialRecord& r = trials[i];
+    // SweepRecord::find relies on trials[i].id == i.
+    if (id[i] != static_cast<std::int64_t>(i)) {
+      throw Corrupt("/trials/trial_id[" + std::to_string(i) + "] is " + std::to_string(id[i]));
+    }
+    r.id = core::TrialId{id[i]};
+    auto s = core::parse_trial_status(status[i]);
+    if (!s) throw Corrupt("/trials/status[" + std::to_string(i) + "] '" + status[i] + "' is unknown");
+    r.status = *s;
+    r.rung = to_int(rung[i], "/trials/rung");
+    r.resource = resource[i];
+    r.metric = metric[i];
+    r.best_metric = best[i];
+    r.seed = seed[i];
+    r.rank = to_int(rank[i], "/trials/rank");
+    r.host = host[i];
+    r.device = device[i];
+    r.start_time = start[i];
+    r.end_time = end[i];
+    r.train_seconds = train[i];
+    r.error = error[i];
+  }
+  return trials;
+}
+
+ParamSpec read_spec(Hid dset, const std::string& name) {
+  ParamSpec s;
+  s.name = name;
+  std::string type = read_string_attribute(dset, "type");
+  if (type == "float") s.type = ParamType::kFloat;
+  else if (type == "int") s.type = ParamType::kInt;
+  else if (type == "categorical") s.type = ParamType::kCategorical;
+  else throw Corrupt("parameter '" + name + "' has unknown type '" + type + "'");
+  s.low = read_double_attribute(dset, "low");
+  s.high = read_double_attribute(dset, "high");
+  s.log = read_int_attribute(dset, "log") != 0;
+  if (has_attribute(dset, "int_choices")) s.int_choices = read_int_array_attribute(dset, "int_choices");
+  if (has_attribute(dset, "choices")) s.choices = read_string_array_attribute(dset, "choices");
+  if (has_attribute(dset, "weights")) s.weights = read_double_array_attribute(dset, "weights");
+  return s;
+}
+
+// Fills one parameter into the trials; missing values stay absent from the ParamSet.
+void read_param_values(TableReader& t, const ParamSpec& s, std::vector<core::TrialRecord>& trials) {
+  switch (s.type) {
+    case ParamType::kFloat: {
+      std::vector<double> v = t.doubles(s.name);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!std::isnan(v[i])) trials[i].params.set(s.name, v[i]);
+      }
+      break;
+    }
+    case ParamType::kInt: {
+      std::vector<std::int64_t> v = t.ints(s.name);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] != kMissingInt) trials[i].params.set(s.name, v[i]);
+      }
+      break;
+    }
+    case ParamType::kCategorical: {
+      std::vector<std::string> v = t.strings(s.name);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].empty()) trials[i].params.set(s.name, v[i]);
+      }
+      break;
+    }
+  }
+}
+
+void read_params(const File& file, SweepRecord& record) {
+  TableReader t(file, "trials/params");
+  t.expect_rows(record.trials.size(), "/trials/trial_id");
+  std::vector<std::string> order = has_attribute(t.group(), "order")
+                                       ? read_string_array_attribute(t.group(), "order")
+                                       : list_children(t.group());
+  for (const std::string& name : order) {
+    if (!has_path(t.group(), name)) throw Corrupt("column /trials/params/" + name + " is missing");
+    ParamSpec spec = read_spec(open_dataset(t.group(), name).get(), name);
+    read_param_values(t, spec, record.trials);
+    record.space.push_back(std::move(spec));
+  }
+}
+
+std::vector<core::CurvePoint> read_curves(const File& file) {
+  TableReader t(file, "curves");
+  std::vector<std::int64_t> id = t.ints("trial_id"), step = t.ints("step");
+  std::vector<double> metric = t.doubles("metric"), train_loss = t.doubles("train_loss"),
+                      val_loss = t.doubles("val_loss"), acc = t.doubles("val_accuracy"),
+                      seconds = t.doubles("seconds");
+  std::vector<core::CurvePoint> out(t.rows());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = core::CurvePoint{core::TrialId{id[i]}, step[i], metric[i], train_loss[i],
+                              val_loss[i], acc[i], seconds[i]};
+  }
+  return out;
+}
+
+std::vector<core::Decision> read_decisions(const File& file) {
+  TableReader t(file, "decisions");
+  std::vector<std::int64_t> id = t.ints("trial_id"), rung = t.ints("rung"),
+                            worker = t.ints("worker");
+  std::vector<std::string> kind = t.strings("kind");
+  std::vector<double> time = t.doubles("time"), metric = t.doubles("metric");
+  std::vector<core::Decision> out(t.rows());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto k = core::parse_decision_kind(kind[i]);
+    if (!k) throw Corrupt("/decisions/kind[" + std::to_string(i) + "] '" + kind[i] + "' is unknown");
+    out[i] = core::Decision{core::TrialId{id[i]}, to_int(rung[i], "/decisions/rung"), *k, time[i],
+                            metric[i], to_int(worker[i], "/decisions/worker")};
+  }
+  return out;
+}
+
+// --- reading: the file ------------------------------------------------------
+
+void check_exists(const std::string& path, const std::string& fix) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(path, "archive not found", fix);
+  if (!std::filesystem::is_regular_file(path, ec) || !is_hdf5_file(path)) {
+    throw InputError(path, "not a rungs archive (not an HDF5 file)", fix);
+  }
+}
+
+void check_format(const File& file, const std::string& path, const std::string& fix) {
+  if (!has_attribute(file.get(), "format") ||
+      read_string_attribute(file.get(), "format") != kFormat) {
+    throw InputError(path, "not a rungs archive (HDF5 file without format = \"rungs-archive\")",
+                     fix);
+  }
+}
+
+void check_schema_version(const File& file, const std::string& path) {
+  if (!has_attribute(file.get(), "schema_version")) throw Corrupt("attribute schema_version is missing");
+  std::int64_t v = read_int_attribute(file.get(), "schema_version");
+  if (v > core::kArchiveSchemaVersion) {
+    throw InputError(path,
+                     "archive schema version " + std::to_string(v) +
+                         " is newer than this build supports (" +
+                         std::to_string(core::kArchiveSchemaVersion) + ")",
+                     "upgrade rungs");
+  }
+  if (v < 1) throw Corrupt("schema_version " + std::to_string(v) + " is not valid");
+}
+
+SweepRecord read_record(const std::string& path) {
+  File file = open_file_read(path);
+  check_format(file, path, kNotArchiveFix);
+  check_schema_version(file, path);
+  SweepRecord record;
+  record.metadata = read_metadata(file.get());
+  {
+    TableReader trials(file, "trials");
+    record.trials = read_trial_columns(trials);
+  }
+  read_params(file, record);
+  record.curves = read_curves(file);
+  record.decisions = read_decisions(file);
+  return record;
+}
+
+}  // namespace
+
+void write_archive(const std::string& path, const SweepRecord& record) {
+  write_file_atomically(path, [&](const File& file) { fill_archive(file, record); });
+}
+
+SweepRecord read_archive(const std::string& path) {
+  check_exists(path, kNotArchiveFix);
+  try {
+    return read_record(path);
+  } catch (const Corrupt& e) {
+    throw InputError(path, std::string("corrupt archive: ") + e.what(), kDamagedFix);
+  } catch (const Hdf5Error& e) {
+    throw InputError(path, std::string("cannot read archive: ") + e.what(), kDamagedFix);
+  } catch (const std::bad_alloc&) {
+    // A damaged header can claim absurd sizes.
+    throw InputError(path, "corrupt archive: a dataset claims more rows than fit in memory",
+                     kDamagedFix);
+  } catch (const std::length_error&) {
+    throw InputError(path, "corrupt archive: a dataset claims an impossible size", kDamagedFix);
+  }
+}
+
+std::optional<std::string> archived_sweep_name(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  const std::string fix = "choose another archive path; rungs will not overwrite a file it did not write";
+  check_exists(path, fix);
+  try {
+    File file = open_file_read(path);
+    check_format(file, path, fix);
+    if (!has_attribute(file.get(), "sweep_name")) return std::string();
+    return read_string_attribute(file.get(), "sweep_name");
+  } catch (const Hdf5Error& e) {
+    throw InputError(path, std::string("cannot read as a rungs archive: ") + e.what(), fix);
+  }
+}
+
+}  // namespace rungs::io

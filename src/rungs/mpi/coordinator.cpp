@@ -1,0 +1,141 @@
+#include "rungs/mpi/coordinator.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "rungs/io/archive.hpp"
+#include "rungs/mpi/mpi_session.hpp"
+
+namespace rungs::mpi {
+
+Coordinator::Coordinator(const core::SweepSpec& spec, core::SweepRecord& record,
+                         core::SweepDriver& driver, const core::Clock& clock,
+                         std::string archive_path, int mpi_size, EnvelopeQueue& inbox,
+                         EnvelopeQueue& local_mailbox)
+    : spec_(spec),
+      record_(record),
+      driver_(driver),
+      clock_(clock),
+      archive_path_(std::move(archive_path)),
+      mpi_size_(mpi_size),
+      inbox_(inbox),
+      local_mailbox_(local_mailbox),
+      greeted_(static_cast<std::size_t>(mpi_size), false),
+      last_progress_(clock.now_seconds()),
+      last_archive_(clock.now_seconds()) {}
+
+std::deque<Envelope> Coordinator::collect() {
+  std::deque<Envelope> events = inbox_.drain();
+  for (;;) {
+    int arrived = 0;
+    MPI_Status status;
+    check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status),
+              "MPI_Iprobe");
+    if (!arrived) break;
+    int count = 0;
+    check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+    Envelope e{status.MPI_SOURCE, static_cast<Tag>(status.MPI_TAG),
+               Bytes(static_cast<std::size_t>(count))};
+    check_mpi(MPI_Recv(e.payload.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
+                       MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+              "MPI_Recv");
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+void Coordinator::handle(const Envelope& e) {
+  const core::WorkerId w{e.rank};
+  switch (e.tag) {
+    case Tag::kReady:
+      greeted_[static_cast<std::size_t>(e.rank)] = true;
+      driver_.worker_ready(w);
+      break;
+    case Tag::kStep: {
+      const StepMessage s = decode_step(e.payload);
+      core::CurvePoint p;
+      p.trial = s.trial;
+      p.step = s.metrics.step;
+      p.train_loss = s.metrics.train_loss;
+      p.val_loss = s.metrics.val_loss;
+      p.val_accuracy = s.metrics.val_accuracy;
+      p.seconds = s.metrics.seconds;
+      driver_.step_reported(w, p);
+      break;
+    }
+    case Tag::kJobEnd: {
+      const JobEndMessage end = decode_job_end(e.payload);
+      if (!end.ok) {
+        std::printf("trial %lld failed on rank %d: %s\n", static_cast<long long>(end.trial.value),
+                    e.rank, end.error.c_str());
+        std::fflush(stdout);
+      }
+      driver_.job_ended(w, end.trial, end.ok, end.error);
+      break;
+    }
+    default:
+      throw std::runtime_error("coordinator: unexpected message tag " +
+                               std::to_string(static_cast<int>(e.tag)) + " from rank " +
+                               std::to_string(e.rank));
+  }
+}
+
+void Coordinator::send(int rank, Tag tag, const Bytes& payload) {
+  if (rank == 0) {
+    local_mailbox_.push(Envelope{0, tag, payload});
+    return;
+  }
+  check_mpi(MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, rank,
+                     static_cast<int>(tag), MPI_COMM_WORLD),
+            "MPI_Send to a worker");
+}
+
+void Coordinator::shut_down_workers() {
+  // A worker that has not said kReady yet will; wait for it so that no
+  // message is left unmatched at MPI_Finalize.
+  auto pause = std::chrono::microseconds(200);
+  while (std::find(greeted_.begin(), greeted_.end(), false) != greeted_.end()) {
+    for (const Envelope& e : collect()) {
+      if (e.tag == Tag::kReady) greeted_[static_cast<std::size_t>(e.rank)] = true;
+    }
+    inbox_.wait_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(20000));
+  }
+  for (int rank = 0; rank < mpi_size_; ++rank) send(rank, Tag::kShutdown, {});
+}
+
+void Coordinator::periodic() {
+  const double now = clock_.now_seconds();
+  if (now - last_progress_ >= spec_.output.progress_interval) {
+    std::printf("%s\n", core::progress_line(record_, driver_.elapsed()).c_str());
+    std::fflush(stdout);
+    last_progress_ = now;
+  }
+  if (now - last_archive_ >= spec_.output.archive_interval) {
+    record_.metadata.wall_seconds = driver_.elapsed();
+    io::write_archive(archive_path_, record_);
+    last_archive_ = now;
+  }
+}
+
+void Coordinator::run() {
+  auto pause = std::chrono::microseconds(200);
+  for (;;) {
+    const std::deque<Envelope> events = collect();
+    for (const Envelope& e : events) handle(e);
+    for (const auto& [worker, job] : driver_.assign()) send(worker.value, Tag::kJob, encode(job));
+    if (driver_.finished()) break;
+    periodic();
+    if (events.empty()) {
+      inbox_.wait_for(pause);
+      pause = std::min(pause * 2, std::chrono::microseconds(20000));
+    } else {
+      pause = std::chrono::microseconds(200);
+    }
+  }
+  shut_down_workers();
+}
+
+}  // namespace rungs::mpi

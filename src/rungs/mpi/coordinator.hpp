@@ -1,0 +1,49 @@
+#pragma once
+// Rank 0's main thread: owns MPI and the scheduler. It gathers events from the
+// workers (MPI messages from ranks 1..N-1, an in-process queue from its own
+// worker thread), feeds them to the SweepDriver, sends the jobs it hands out,
+// prints progress and rewrites the archive at intervals.
+//
+// Waiting is funneled: MPI_Iprobe, then a timed wait on the queue's condition
+// variable that a local event cuts short. The wait grows from 0.2 ms to 20 ms
+// while nothing happens, so an idle coordinator wakes at most ~50 times a
+// second (well under 1% of a core) and a busy one never sleeps.
+#include <string>
+#include <vector>
+
+#include "rungs/core/clock.hpp"
+#include "rungs/core/sweep_driver.hpp"
+#include "rungs/core/sweep_spec.hpp"
+#include "rungs/mpi/worker.hpp"
+
+namespace rungs::mpi {
+
+class Coordinator {
+ public:
+  Coordinator(const core::SweepSpec& spec, core::SweepRecord& record, core::SweepDriver& driver,
+              const core::Clock& clock, std::string archive_path, int mpi_size,
+              EnvelopeQueue& inbox, EnvelopeQueue& local_mailbox);
+  // Runs until the scheduler is finished and every worker was told to stop.
+  void run();
+
+ private:
+  std::deque<Envelope> collect();
+  void handle(const Envelope& e);
+  void send(int rank, Tag tag, const Bytes& payload);
+  void shut_down_workers();
+  void periodic();
+
+  const core::SweepSpec& spec_;
+  core::SweepRecord& record_;
+  core::SweepDriver& driver_;
+  const core::Clock& clock_;
+  std::string archive_path_;
+  int mpi_size_;
+  EnvelopeQueue& inbox_;
+  EnvelopeQueue& local_mailbox_;
+  std::vector<bool> greeted_;  // has each worker said kReady yet?
+  double last_progress_ = 0.0;
+  double last_archive_ = 0.0;
+};
+
+}  // namespace rungs::mpi

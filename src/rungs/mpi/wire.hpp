@@ -1,0 +1,46 @@
+#pragma once
+// Messages between rank 0 and the workers, as byte buffers sent with
+// MPI_BYTE. The protocol, for each worker w:
+//
+//   1. w -> 0  kReady        w is idle and wants work (sent once at start).
+//   2. 0 -> w  kJob          a Job: trial, rung, resources, params, seed.
+//              or kShutdown  the sweep is over; w leaves its loop.
+//   3. w -> 0  kStep         after every epoch: trial and StepMetrics.
+//   4. w -> 0  kJobEnd       the job ended, ok or with an error; w is idle
+//                            again, so it also means "ready" (back to 2).
+//
+// Rank 0's own worker speaks the same protocol through an in-process queue.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rungs/core/scheduler.hpp"
+#include "rungs/train/trial_runner.hpp"
+
+namespace rungs::mpi {
+
+enum class Tag : int { kReady = 11, kJob = 12, kShutdown = 13, kStep = 14, kJobEnd = 15 };
+
+using Bytes = std::vector<char>;
+
+struct StepMessage {
+  core::TrialId trial;
+  train::StepMetrics metrics;
+};
+
+struct JobEndMessage {
+  core::TrialId trial;
+  bool ok = true;
+  std::string error;
+};
+
+Bytes encode(const core::Job& job);
+Bytes encode(const StepMessage& step);
+Bytes encode(const JobEndMessage& end);
+
+// Decoders throw std::runtime_error on a malformed buffer.
+core::Job decode_job(const Bytes& bytes);
+StepMessage decode_step(const Bytes& bytes);
+JobEndMessage decode_job_end(const Bytes& bytes);
+
+}  // namespace rungs::mpi

@@ -1,0 +1,256 @@
+// The only file of the project that includes LibTorch (it costs ~40 s and
+// ~1.3 GB to compile). Works with LibTorch 1.13 and 2.x.
+#include <dlfcn.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include "rungs/core/seeding.hpp"
+#include "rungs/train/trial_runner.hpp"
+
+namespace rungs::train {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+torch::Device pick_device(const std::string& wanted, int local_rank) {
+  const bool has_cuda = torch::cuda::is_available();
+  if (wanted == "cuda" && !has_cuda) {
+    throw std::runtime_error(
+        "training.device is cuda but LibTorch sees no CUDA device (a CPU-only LibTorch, or no "
+        "GPU on this node); use device: auto or cpu");
+  }
+  if (wanted == "cpu" || !has_cuda) return torch::Device(torch::kCPU);
+  const auto count = static_cast<int>(torch::cuda::device_count());
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % count));
+}
+
+struct Tensors {
+  torch::Tensor x, y;
+};
+
+Tensors to_tensors(const io::Split& s, const torch::Device& device) {
+  // from_blob does not own the memory: clone before moving to the device.
+  auto x = torch::from_blob(const_cast<float*>(s.x.data()), {s.rows, s.features},
+                            torch::kFloat32).clone();
+  auto y = torch::from_blob(const_cast<std::int64_t*>(s.y.data()), {s.rows}, torch::kInt64)
+               .clone();
+  return {x.to(device), y.to(device)};
+}
+
+torch::nn::Sequential build_mlp(const core::ParamSet& p, std::int64_t inputs,
+                                std::int64_t classes) {
+  const std::int64_t hidden = p.get_int("hidden", 64);
+  const std::int64_t layers = p.get_int("layers", 2);
+  const double dropout = p.get_double("dropout", 0.0);
+  if (hidden < 1 || layers < 0 || dropout < 0.0 || dropout >= 1.0) {
+    throw std::runtime_error("invalid MLP shape: hidden=" + std::to_string(hidden) +
+                             " layers=" + std::to_string(layers) +
+                             " dropout=" + std::to_string(dropout));
+  }
+  torch::nn::Sequential net;
+  std::int64_t width = inputs;
+  for (std::int64_t i = 0; i < layers; ++i) {
+    net->push_back(torch::nn::Linear(width, hidden));
+    net->push_back(torch::nn::ReLU());
+    if (dropout > 0.0) net->push_back(torch::nn::Dropout(dropout));
+    width = hidden;
+  }
+  net->push_back(torch::nn::Linear(width, classes));
+  return net;
+}
+
+std::unique_ptr<torch::optim::Optimizer> build_optimizer(const core::ParamSet& p,
+                                                         torch::nn::Sequential& net) {
+  const double lr = p.get_double("lr", 1e-3);
+  const double wd = p.get_double("weight_decay", 0.0);
+  const std::string kind = p.get_string("optimizer", "adam");
+  if (!(lr > 0.0)) throw std::runtime_error("learning rate must be > 0, got " + std::to_string(lr));
+  if (kind == "adam") {
+    return std::make_unique<torch::optim::Adam>(net->parameters(),
+                                                torch::optim::AdamOptions(lr).weight_decay(wd));
+  }
+  if (kind == "adamw") {
+    return std::make_unique<torch::optim::AdamW>(net->parameters(),
+                                                 torch::optim::AdamWOptions(lr).weight_decay(wd));
+  }
+  if (kind == "sgd") {
+    const double momentum = p.get_double("momentum", 0.9);
+    return std::make_unique<torch::optim::SGD>(
+        net->parameters(), torch::optim::SGDOptions(lr).momentum(momentum).weight_decay(wd));
+  }
+  throw std::runtime_error("unknown optimizer '" + kind + "' (sgd, adam, adamw)");
+}
+
+// One trial's model and optimizer, with the epoch they have reached.
+struct TrialState {
+  torch::nn::Sequential net;
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  std::int64_t epoch = 0;
+  double seconds = 0.0;
+};
+
+// Writes to a temporary file and renames it, so a crash never leaves a
+// half-written checkpoint under the real name.
+void save_checkpoint(const std::string& path, TrialState& st) {
+  torch::serialize::OutputArchive archive;
+  st.net->save(archive);
+  torch::serialize::OutputArchive opt;
+  st.optimizer->save(opt);
+  archive.write("optimizer", opt);
+  archive.write("epoch", torch::tensor(st.epoch));
+  archive.write("seconds", torch::tensor(st.seconds, torch::kFloat64));
+  const std::string tmp = path + ".tmp";
+  archive.save_to(tmp);
+  fs::rename(tmp, path);
+}
+
+void load_checkpoint(const std::string& path, TrialState& st, std::int64_t expected_epoch) {
+  if (!fs::exists(path)) {
+    throw std::runtime_error("checkpoint " + path + " is missing; cannot resume at epoch " +
+                             std::to_string(expected_epoch));
+  }
+  torch::serialize::InputArchive archive;
+  archive.load_from(path);
+  st.net->load(archive);
+  torch::serialize::InputArchive opt;
+  archive.read("optimizer", opt);
+  st.optimizer->load(opt);
+  torch::Tensor epoch, seconds;
+  archive.read("epoch", epoch);
+  archive.read("seconds", seconds);
+  st.epoch = epoch.item<std::int64_t>();
+  st.seconds = seconds.item<double>();
+  if (st.epoch != expected_epoch) {
+    throw std::runtime_error("checkpoint " + path + " is at epoch " + std::to_string(st.epoch) +
+                             ", expected " + std::to_string(expected_epoch));
+  }
+}
+
+class MlpRunner : public TrialRunner {
+ public:
+  MlpRunner(const io::Dataset& data, RunnerOptions options)
+      : options_(std::move(options)),
+        device_(pick_device(options_.device, options_.local_rank)),
+        train_(to_tensors(data.train, device_)),
+        val_(to_tensors(data.val, device_)),
+        features_(data.train.features),
+        classes_(data.classes) {}
+
+  std::string device() const override { return device_.str(); }
+
+  void run(const core::Job& job, const StepCallback& on_step) override {
+    if (std::find(options_.fail_trials.begin(), options_.fail_trials.end(), job.trial.value) !=
+        options_.fail_trials.end()) {
+      throw std::runtime_error("injected failure (training.fail_trials lists trial " +
+                               std::to_string(job.trial.value) + ")");
+    }
+    torch::manual_seed(job.seed);  // initial weights depend on the trial's seed only
+    TrialState st;
+    st.net = build_mlp(job.params, features_, classes_);
+    st.net->to(device_);
+    st.optimizer = build_optimizer(job.params, st.net);
+    const std::string ckpt = checkpoint_path(options_.checkpoint_dir, job.trial);
+    if (job.from_resource > 0) load_checkpoint(ckpt, st, job.from_resource);
+    const std::int64_t batch = job.params.get_int("batch_size", 64);
+    if (batch < 1) throw std::runtime_error("batch_size must be >= 1");
+
+    while (st.epoch < job.to_resource) {
+      const auto t0 = Clock::now();
+      // Shuffling and dropout draw from a generator seeded by (trial seed,
+      // epoch), so a resumed trial sees the same batches as an unbroken one.
+      torch::manual_seed(core::splitmix64(job.seed ^ static_cast<std::uint64_t>(st.epoch + 1)));
+      StepMetrics m;
+      m.train_loss = train_epoch(st, batch, st.epoch + 1);
+      evaluate(st, m);
+      st.epoch += 1;
+      st.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      m.step = st.epoch;
+      m.seconds = st.seconds;
+      // The job's last step is reported only once its checkpoint is on disk:
+      // a trial the scheduler pauses can always be promoted.
+      if (st.epoch == job.to_resource) save_checkpoint(ckpt, st);
+      on_step(m);
+    }
+  }
+
+ private:
+  double train_epoch(TrialState& st, std::int64_t batch, std::int64_t epoch) {
+    st.net->train();
+    const std::int64_t n = train_.x.size(0);
+    const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(device_);
+    double total = 0.0;
+    std::int64_t batches = 0;
+    for (std::int64_t start = 0; start < n; start += batch) {
+      const auto idx = order.slice(0, start, std::min(start + batch, n));
+      const auto logits = st.net->forward(train_.x.index_select(0, idx));
+      const auto loss = torch::nn::functional::cross_entropy(logits, train_.y.index_select(0, idx));
+      st.optimizer->zero_grad();
+      loss.backward();
+      st.optimizer->step();
+      const double value = loss.item<double>();
+      if (!std::isfinite(value)) {
+        throw std::runtime_error("training loss is " + std::string(std::isnan(value) ? "NaN" : "Inf") +
+                                 " at epoch " + std::to_string(epoch) +
+                                 " (learning rate too high?)");
+      }
+      total += value;
+      ++batches;
+    }
+    return total / static_cast<double>(std::max<std::int64_t>(batches, 1));
+  }
+
+  void evaluate(TrialState& st, StepMetrics& m) {
+    torch::NoGradGuard no_grad;
+    st.net->eval();
+    const std::int64_t n = val_.x.size(0);
+    constexpr std::int64_t kEvalBatch = 8192;
+    double loss_sum = 0.0;
+    std::int64_t correct = 0;
+    for (std::int64_t start = 0; start < n; start += kEvalBatch) {
+      const std::int64_t end = std::min(start + kEvalBatch, n);
+      const auto logits = st.net->forward(val_.x.slice(0, start, end));
+      const auto y = val_.y.slice(0, start, end);
+      loss_sum += torch::nn::functional::cross_entropy(
+                      logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                      .item<double>();
+      correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+    }
+    m.val_loss = loss_sum / static_cast<double>(n);
+    m.val_accuracy = static_cast<double>(correct) / static_cast<double>(n);
+  }
+
+  RunnerOptions options_;
+  torch::Device device_;
+  Tensors train_, val_;
+  std::int64_t features_, classes_;
+};
+
+}  // namespace
+
+std::unique_ptr<TrialRunner> make_mlp_runner(const io::Dataset& data,
+                                             const RunnerOptions& options) {
+  return std::make_unique<MlpRunner>(data, options);
+}
+
+void set_compute_threads(int threads) {
+  threads = std::max(threads, 1);
+  torch::set_num_threads(threads);
+  // OpenBLAS ignores torch's setting; call it directly when the library is loaded.
+  using SetThreads = void (*)(int);
+  if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    fn(threads);
+  }
+}
+
+std::string checkpoint_path(const std::string& dir, core::TrialId trial) {
+  return (fs::path(dir) / ("trial_" + std::to_string(trial.value) + ".pt")).string();
+}
+
+}  // namespace rungs::train
