@@ -100,10 +100,11 @@ int dispatch(const std::vector<std::string>& argv) {
     if (!rest.empty() && rest[0] == "synth") {
       return run_data_synth(std::vector<std::string>(rest.begin() + 1, rest.end()));
     }
-    std::cerr << "rungs data: expected a subcommand: synth\n";
+    std::cerr << "rungs: error: 'rungs data' needs a subcommand: synth (see rungs --help)\n";
     return 2;
   }
-  std::cerr << "rungs: unknown command '" << command << "'\n\n" << kUsage;
+  std::cerr << "rungs: error: unknown command '" << command
+            << "' (run 'rungs --help' for the commands)\n";
   return 2;
 }
 

@@ -1,6 +1,7 @@
 #include "rungs/mpi/coordinator.hpp"
 
 #include <mpi.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -9,6 +10,16 @@
 #include "rungs/mpi/mpi_session.hpp"
 
 namespace rungs::mpi {
+namespace {
+
+double thread_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+}  // namespace
 
 Coordinator::Coordinator(const core::SweepSpec& spec, core::SweepRecord& record,
                          core::SweepDriver& driver, const core::Clock& clock,
@@ -121,6 +132,7 @@ void Coordinator::periodic() {
 }
 
 void Coordinator::run() {
+  const double cpu_start = thread_cpu_seconds();
   auto pause = std::chrono::microseconds(200);
   for (;;) {
     const std::deque<Envelope> events = collect();
@@ -136,6 +148,7 @@ void Coordinator::run() {
     }
   }
   shut_down_workers();
+  cpu_seconds_ = thread_cpu_seconds() - cpu_start;
 }
 
 }  // namespace rungs::mpi

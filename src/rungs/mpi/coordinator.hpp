@@ -25,6 +25,8 @@ class Coordinator {
               EnvelopeQueue& inbox, EnvelopeQueue& local_mailbox);
   // Runs until the scheduler is finished and every worker was told to stop.
   void run();
+  // CPU seconds the coordinator thread used during run().
+  double cpu_seconds() const { return cpu_seconds_; }
 
  private:
   std::deque<Envelope> collect();
@@ -44,6 +46,7 @@ class Coordinator {
   std::vector<bool> greeted_;  // has each worker said kReady yet?
   double last_progress_ = 0.0;
   double last_archive_ = 0.0;
+  double cpu_seconds_ = 0.0;
 };
 
 }  // namespace rungs::mpi

@@ -194,8 +194,11 @@ void run_rank0(const MpiSession& mpi, RankSetup& s, const SweepOptions& options,
   remove_stale_checkpoints(record, s);
   io::write_archive(options.archive_path, record);
   std::printf("%s\n", core::progress_line(record, driver.elapsed()).c_str());
+  const double wall = driver.elapsed();
   std::printf("sweep %s finished: %zu trials, %zu curve rows, archive %s\n", s.spec.name.c_str(),
               record.trials.size(), record.curves.size(), options.archive_path.c_str());
+  std::printf("rank 0 coordinator thread: %.2f s CPU over %.1f s (%.2f%% of a core)\n",
+              coordinator.cpu_seconds(), wall, wall > 0 ? 100.0 * coordinator.cpu_seconds() / wall : 0.0);
   std::fflush(stdout);
 }
 
