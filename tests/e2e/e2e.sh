@@ -42,8 +42,9 @@ sampler: {kind: random, trials: 4}
 training: {threads: 1, device: cpu}
 output: {progress_interval: 1s}
 YAML
-  printf '%s\n' "${SPACE:-space:
-  lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}}" >>sweep.yaml
+  local default_space='space:
+  lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}'
+  printf '%s\n' "${SPACE:-$default_space}" >>sweep.yaml
 }
 
 no_archive() { [ ! -e a.h5 ] || fail "a half-written archive was left at a.h5"; }
@@ -122,7 +123,7 @@ with h5py.File("data.h5", "w") as f:
     f["val/x"] = np.zeros((5, 4), np.float32); f["val/y"] = np.array([0, 1, 2, 7, 1], np.int64)
 PY
     write_config
-    expect_error "data.h5.*label.*7" sweep --config sweep.yaml --archive a.h5
+    expect_error "data.h5.*/val/y.* 7 is outside \\[0, 3\\)" sweep --config sweep.yaml --archive a.h5
     no_archive
     ;;
   archive_of_other_sweep)

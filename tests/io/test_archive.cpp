@@ -344,8 +344,8 @@ TEST(Archive, TruncatedCopyIsInputError) {
   write_archive(path, sample_record());
   std::string bytes = read_text(path);
   // Cut at several points: inside the superblock, the metadata, the data.
-  for (std::size_t keep : {std::size_t{0}, std::size_t{40}, bytes.size() / 4, bytes.size() / 2,
-                           bytes.size() - 1}) {
+  for (std::size_t keep :
+       {std::size_t{0}, std::size_t{40}, bytes.size() / 4, bytes.size() / 2, bytes.size() - 1}) {
     std::string cut = dir + "/cut.h5";
     std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(keep));
     std::string msg = input_error_message([&] { read_archive(cut); });

@@ -205,8 +205,7 @@ TEST(ReadDataset, LabelAtClassCountIsOutOfRange) {
   std::string dir = test_dir();
   // classes = 3 allows labels 0, 1, 2; the 3 in val is one past the end.
   std::string path = write_raw(dir, split(3, 2, {0, 1, 2}), split(2, 2, {0, 3}), 3);
-  expect_input_error([&] { read_dataset(path, "/train", "/val"); },
-                     {"/val/y[1] = 3", "[0, 3)"});
+  expect_input_error([&] { read_dataset(path, "/train", "/val"); }, {"/val/y[1] = 3", "[0, 3)"});
 }
 
 TEST(ReadDataset, NegativeLabelIsOutOfRange) {

@@ -90,8 +90,7 @@ void write_trial_columns(Hid g, const std::vector<core::TrialRecord>& t) {
   write_column(g, "device", column<std::string>(t, [](const R& r) { return r.device; }));
   write_column(g, "start_time", column<double>(t, [](const R& r) { return r.start_time; }));
   write_column(g, "end_time", column<double>(t, [](const R& r) { return r.end_time; }));
-  write_column(g, "train_seconds",
-               column<double>(t, [](const R& r) { return r.train_seconds; }));
+  write_column(g, "train_seconds", column<double>(t, [](const R& r) { return r.train_seconds; }));
   write_column(g, "error", column<std::string>(t, [](const R& r) { return r.error; }));
 }
 
@@ -106,33 +105,45 @@ void write_spec_attributes(Hid dset, const ParamSpec& s) {
   if (!s.weights.empty()) write_double_array_attribute(dset, "weights", s.weights);
 }
 
-// A column per parameter, typed by its spec so pandas sees numbers as numbers.
-void write_param_column(Hid g, const ParamSpec& s, const std::vector<core::TrialRecord>& t) {
+// Typed by the spec, so pandas sees numbers as numbers.
+void write_param_values(Hid g, const ParamSpec& s, const std::vector<core::TrialRecord>& t) {
   using R = core::TrialRecord;
+  const std::string& n = s.name;
+  switch (s.type) {
+    case ParamType::kFloat:
+      write_column(g, n,
+                   column<double>(t, [&](const R& r) { return r.params.get_double(n, kNaN); }));
+      break;
+    case ParamType::kInt:
+      write_column(g, n, column<std::int64_t>(t, [&](const R& r) {
+                     return r.params.get_int(n, kMissingInt);
+                   }));
+      break;
+    case ParamType::kCategorical:
+      write_column(g, n,
+                   column<std::string>(t, [&](const R& r) { return r.params.get_string(n, ""); }));
+      break;
+  }
+}
+
+void write_missing_value(Hid dset, ParamType type) {
+  switch (type) {
+    case ParamType::kFloat: write_double_attribute(dset, "missing_value", kNaN); break;
+    case ParamType::kInt: write_int_attribute(dset, "missing_value", kMissingInt); break;
+    case ParamType::kCategorical: write_string_attribute(dset, "missing_value", ""); break;
+  }
+}
+
+void write_param_column(Hid g, const ParamSpec& s, const std::vector<core::TrialRecord>& t) {
   const std::string& n = s.name;
   if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..") {
     throw InputError("parameter '" + n + "'", "cannot be an HDF5 dataset name",
                      "rename the parameter (no '/')");
   }
-  switch (s.type) {
-    case ParamType::kFloat:
-      write_column(g, n, column<double>(t, [&](const R& r) { return r.params.get_double(n, kNaN); }));
-      break;
-    case ParamType::kInt:
-      write_column(g, n, column<std::int64_t>(
-                             t, [&](const R& r) { return r.params.get_int(n, kMissingInt); }));
-      break;
-    case ParamType::kCategorical:
-      write_column(g, n, column<std::string>(t, [&](const R& r) { return r.params.get_string(n, ""); }));
-      break;
-  }
+  write_param_values(g, s, t);
   DatasetId dset = open_dataset(g, n);
   write_spec_attributes(dset.get(), s);
-  switch (s.type) {
-    case ParamType::kFloat: write_double_attribute(dset.get(), "missing_value", kNaN); break;
-    case ParamType::kInt: write_int_attribute(dset.get(), "missing_value", kMissingInt); break;
-    case ParamType::kCategorical: write_string_attribute(dset.get(), "missing_value", ""); break;
-  }
+  write_missing_value(dset.get(), s.type);
 }
 
 void write_params(Hid trials, const SweepRecord& record) {
@@ -190,14 +201,10 @@ class TableReader {
     group_ = open_group(file.get(), name_);
   }
 
-  std::vector<double> doubles(const std::string& c) { return sized(c, read_doubles(open(c))); }
-  std::vector<std::int64_t> ints(const std::string& c) { return sized(c, read_int64s(open(c))); }
-  std::vector<std::uint64_t> uints(const std::string& c) {
-    return sized(c, read_uint64s(open(c)));
-  }
-  std::vector<std::string> strings(const std::string& c) {
-    return sized(c, read_strings(open(c)));
-  }
+  std::vector<double> doubles(const std::string& c) { return read_doubles(open(c)); }
+  std::vector<std::int64_t> ints(const std::string& c) { return read_int64s(open(c)); }
+  std::vector<std::uint64_t> uints(const std::string& c) { return read_uint64s(open(c)); }
+  std::vector<std::string> strings(const std::string& c) { return read_strings(open(c)); }
 
   Hid group() const { return group_.get(); }
   std::size_t rows() const { return rows_; }
@@ -207,21 +214,21 @@ class TableReader {
   }
 
  private:
+  // Checks the shape before anything is read, so a damaged length is
+  // reported rather than allocated.
   DatasetId open(const std::string& c) {
-    if (!has_path(group_.get(), c)) throw Corrupt("column /" + name_ + "/" + c + " is missing");
+    std::string full = "/" + name_ + "/" + c;
+    if (!has_path(group_.get(), c)) throw Corrupt("column " + full + " is missing");
     DatasetId d = open_dataset(group_.get(), c);
-    if (dataset_dims(d).size() != 1) throw Corrupt("column /" + name_ + "/" + c + " is not 1-D");
-    return d;
-  }
-
-  template <typename T>
-  std::vector<T> sized(const std::string& c, std::vector<T> values) {
-    if (first_.empty()) expect_rows(values.size(), "/" + name_ + "/" + c);
-    if (values.size() != rows_) {
-      throw Corrupt("column /" + name_ + "/" + c + " has " + std::to_string(values.size()) +
-                    " rows but " + first_ + " has " + std::to_string(rows_));
+    std::vector<std::int64_t> dims = dataset_dims(d);
+    if (dims.size() != 1) throw Corrupt("column " + full + " is not 1-D");
+    std::size_t rows = static_cast<std::size_t>(dims[0]);
+    if (first_.empty()) expect_rows(rows, full);
+    if (rows != rows_) {
+      throw Corrupt("column " + full + " has " + std::to_string(rows) + " rows but " + first_ +
+                    " has " + std::to_string(rows_));
     }
-    return values;
+    return d;
   }
 
   std::string name_;
@@ -252,7 +259,9 @@ core::SweepMetadata read_metadata(Hid root) {
   m.threads_per_rank = to_int(read_int_attribute(root, "threads_per_rank"), "threads_per_rank");
   m.objective_metric = read_string_attribute(root, "objective_metric");
   std::string mode = read_string_attribute(root, "objective_mode");
-  if (mode != "max" && mode != "min") throw Corrupt("objective_mode '" + mode + "' is not max or min");
+  if (mode != "max" && mode != "min") {
+    throw Corrupt("objective_mode '" + mode + "' is not max or min");
+  }
   m.objective_mode = mode == "max" ? core::ObjectiveMode::kMax : core::ObjectiveMode::kMin;
   m.scheduler = read_string_attribute(root, "scheduler");
   m.rung_resources = read_int_array_attribute(root, "rung_resources");
@@ -279,7 +288,9 @@ std::vector<core::TrialRecord> read_trial_columns(TableReader& t) {
     }
     r.id = core::TrialId{id[i]};
     auto s = core::parse_trial_status(status[i]);
-    if (!s) throw Corrupt("/trials/status[" + std::to_string(i) + "] '" + status[i] + "' is unknown");
+    if (!s) {
+      throw Corrupt("/trials/status[" + std::to_string(i) + "] '" + status[i] + "' is unknown");
+    }
     r.status = *s;
     r.rung = to_int(rung[i], "/trials/rung");
     r.resource = resource[i];
@@ -297,18 +308,24 @@ std::vector<core::TrialRecord> read_trial_columns(TableReader& t) {
   return trials;
 }
 
+ParamType parse_param_type(const std::string& type, const std::string& name) {
+  for (ParamType t : {ParamType::kFloat, ParamType::kInt, ParamType::kCategorical}) {
+    if (type == core::to_string(t)) return t;
+  }
+  throw Corrupt("parameter '" + name + "' has unknown type '" + type + "'");
+}
+
 ParamSpec read_spec(Hid dset, const std::string& name) {
   ParamSpec s;
   s.name = name;
   std::string type = read_string_attribute(dset, "type");
-  if (type == "float") s.type = ParamType::kFloat;
-  else if (type == "int") s.type = ParamType::kInt;
-  else if (type == "categorical") s.type = ParamType::kCategorical;
-  else throw Corrupt("parameter '" + name + "' has unknown type '" + type + "'");
+  s.type = parse_param_type(type, name);
   s.low = read_double_attribute(dset, "low");
   s.high = read_double_attribute(dset, "high");
   s.log = read_int_attribute(dset, "log") != 0;
-  if (has_attribute(dset, "int_choices")) s.int_choices = read_int_array_attribute(dset, "int_choices");
+  if (has_attribute(dset, "int_choices")) {
+    s.int_choices = read_int_array_attribute(dset, "int_choices");
+  }
   if (has_attribute(dset, "choices")) s.choices = read_string_array_attribute(dset, "choices");
   if (has_attribute(dset, "weights")) s.weights = read_double_array_attribute(dset, "weights");
   return s;
@@ -363,8 +380,14 @@ std::vector<core::CurvePoint> read_curves(const File& file) {
                       seconds = t.doubles("seconds");
   std::vector<core::CurvePoint> out(t.rows());
   for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i] = core::CurvePoint{core::TrialId{id[i]}, step[i], metric[i], train_loss[i],
-                              val_loss[i], acc[i], seconds[i]};
+    core::CurvePoint& p = out[i];
+    p.trial = core::TrialId{id[i]};
+    p.step = step[i];
+    p.metric = metric[i];
+    p.train_loss = train_loss[i];
+    p.val_loss = val_loss[i];
+    p.val_accuracy = acc[i];
+    p.seconds = seconds[i];
   }
   return out;
 }
@@ -378,9 +401,16 @@ std::vector<core::Decision> read_decisions(const File& file) {
   std::vector<core::Decision> out(t.rows());
   for (std::size_t i = 0; i < out.size(); ++i) {
     auto k = core::parse_decision_kind(kind[i]);
-    if (!k) throw Corrupt("/decisions/kind[" + std::to_string(i) + "] '" + kind[i] + "' is unknown");
-    out[i] = core::Decision{core::TrialId{id[i]}, to_int(rung[i], "/decisions/rung"), *k, time[i],
-                            metric[i], to_int(worker[i], "/decisions/worker")};
+    if (!k) {
+      throw Corrupt("/decisions/kind[" + std::to_string(i) + "] '" + kind[i] + "' is unknown");
+    }
+    core::Decision& d = out[i];
+    d.trial = core::TrialId{id[i]};
+    d.rung = to_int(rung[i], "/decisions/rung");
+    d.kind = *k;
+    d.time = time[i];
+    d.metric = metric[i];
+    d.worker = to_int(worker[i], "/decisions/worker");
   }
   return out;
 }
@@ -390,7 +420,10 @@ std::vector<core::Decision> read_decisions(const File& file) {
 void check_exists(const std::string& path, const std::string& fix) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError(path, "archive not found", fix);
-  if (!std::filesystem::is_regular_file(path, ec) || !is_hdf5_file(path)) {
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path, "is a directory, not a rungs archive", fix);
+  }
+  if (!is_hdf5_file(path)) {
     throw InputError(path, "not a rungs archive (not an HDF5 file)", fix);
   }
 }
@@ -404,7 +437,9 @@ void check_format(const File& file, const std::string& path, const std::string& 
 }
 
 void check_schema_version(const File& file, const std::string& path) {
-  if (!has_attribute(file.get(), "schema_version")) throw Corrupt("attribute schema_version is missing");
+  if (!has_attribute(file.get(), "schema_version")) {
+    throw Corrupt("attribute schema_version is missing");
+  }
   std::int64_t v = read_int_attribute(file.get(), "schema_version");
   if (v > core::kArchiveSchemaVersion) {
     throw InputError(path,
@@ -458,7 +493,8 @@ SweepRecord read_archive(const std::string& path) {
 std::optional<std::string> archived_sweep_name(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::nullopt;
-  const std::string fix = "choose another archive path; rungs will not overwrite a file it did not write";
+  const std::string fix =
+      "choose another archive path; rungs will not overwrite a file it did not write";
   check_exists(path, fix);
   try {
     File file = open_file_read(path);

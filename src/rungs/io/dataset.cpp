@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <new>
 #include <random>
+#include <stdexcept>
 
 #include "rungs/core/error.hpp"
 #include "rungs/core/seeding.hpp"
@@ -16,6 +18,8 @@ using core::InputError;
 
 constexpr const char* kGenerator = "rungs data synth";
 const std::string kSynthFix = "create one with `rungs data synth`, or set data.path to your file";
+const std::string kDamagedFix =
+    "the file may be damaged; recreate it, e.g. with `rungs data synth`";
 
 // --- reading ----------------------------------------------------------------
 
@@ -38,8 +42,9 @@ std::vector<float> read_x(const DatasetId& x, const std::string& path, const std
                           Split& split) {
   std::vector<std::int64_t> dims = dataset_dims(x);
   if (dims.size() != 2) {
-    throw InputError(path, group + "/x has " + std::to_string(dims.size()) +
-                               " dimension(s), expected 2 (rows x features)",
+    throw InputError(path,
+                     group + "/x has " + std::to_string(dims.size()) +
+                         " dimension(s), expected 2 (rows x features)",
                      "store one sample per row; reshape a 1-D x to (rows, 1)");
   }
   if (dataset_class(x) != ValueClass::kFloat) {
@@ -55,8 +60,9 @@ std::vector<std::int64_t> read_y(const DatasetId& y, const std::string& path,
                                  const std::string& group) {
   std::vector<std::int64_t> dims = dataset_dims(y);
   if (dims.size() != 1) {
-    throw InputError(path, group + "/y has " + std::to_string(dims.size()) +
-                               " dimension(s), expected 1 (one label per row)",
+    throw InputError(path,
+                     group + "/y has " + std::to_string(dims.size()) +
+                         " dimension(s), expected 1 (one label per row)",
                      "store class indices as a 1-D integer dataset, not one-hot");
   }
   if (dataset_class(y) != ValueClass::kInteger) {
@@ -73,13 +79,15 @@ Split read_split(const File& file, const std::string& path, const std::string& g
   split.x = read_x(open_member(file, path, group, "x", fix), path, group, split);
   split.y = read_y(open_member(file, path, group, "y", fix), path, group);
   if (static_cast<std::int64_t>(split.y.size()) != split.rows) {
-    throw InputError(path, "x has " + std::to_string(split.rows) + " rows but y has " +
-                               std::to_string(split.y.size()) + " in group " + group,
+    throw InputError(path,
+                     "x has " + std::to_string(split.rows) + " rows but y has " +
+                         std::to_string(split.y.size()) + " in group " + group,
                      "give exactly one label per row of x");
   }
   if (split.rows < 1 || split.features < 1) {
-    throw InputError(path, "group " + group + " is empty (" + std::to_string(split.rows) +
-                               " rows, " + std::to_string(split.features) + " features)",
+    throw InputError(path,
+                     "group " + group + " is empty (" + std::to_string(split.rows) + " rows, " +
+                         std::to_string(split.features) + " features)",
                      "each split needs at least one row and one feature");
   }
   return split;
@@ -96,8 +104,9 @@ void check_labels(const Split& split, std::int64_t classes, const std::string& p
   for (std::size_t i = 0; i < split.y.size(); ++i) {
     std::int64_t label = split.y[i];
     if (label < 0 || label >= classes) {
-      throw InputError(path, group + "/y[" + std::to_string(i) + "] = " + std::to_string(label) +
-                                 " is outside [0, " + std::to_string(classes) + ")",
+      throw InputError(path,
+                       group + "/y[" + std::to_string(i) + "] = " + std::to_string(label) +
+                           " is outside [0, " + std::to_string(classes) + ")",
                        "labels must be class indices 0..classes-1; fix the labels or the "
                        "root attribute `classes`");
     }
@@ -124,9 +133,9 @@ Dataset read_checked(const std::string& path, const std::string& train_group,
   data.train = read_split(file, path, train_group, fix);
   data.val = read_split(file, path, val_group, fix);
   if (data.train.features != data.val.features) {
-    throw InputError(path, train_group + " has " + std::to_string(data.train.features) +
-                               " features but " + val_group + " has " +
-                               std::to_string(data.val.features),
+    throw InputError(path,
+                     train_group + " has " + std::to_string(data.train.features) +
+                         " features but " + val_group + " has " + std::to_string(data.val.features),
                      "both splits must have the same columns");
   }
   data.classes = class_count(file, data, path);
@@ -213,10 +222,12 @@ Problem make_problem(const SynthOptions& o, NormalSource& rng) {
 void draw_row(const Problem& p, double noise, NormalSource& rng, float* x, std::int64_t& y) {
   y = rng.below(static_cast<std::int64_t>(p.centres.size()));
   const auto& clusters = p.centres[static_cast<std::size_t>(y)];
-  const auto& centre = clusters[static_cast<std::size_t>(rng.below(
-      static_cast<std::int64_t>(clusters.size())))];
+  const auto& centre =
+      clusters[static_cast<std::size_t>(rng.below(static_cast<std::int64_t>(clusters.size())))];
   double z[kLatentDims];
-  for (int d = 0; d < kLatentDims; ++d) z[d] = centre[static_cast<std::size_t>(d)] + noise * rng.normal();
+  for (int d = 0; d < kLatentDims; ++d) {
+    z[d] = centre[static_cast<std::size_t>(d)] + noise * rng.normal();
+  }
   for (std::int64_t f = 0; f < p.features; ++f) {
     const double* row = &p.map[static_cast<std::size_t>(f) * kLatentDims];
     double h = 0.0;
@@ -245,10 +256,14 @@ void check_synth_options(const SynthOptions& o) {
   auto bad = [](const std::string& what, const std::string& fix) {
     throw InputError("rungs data synth", what, fix);
   };
-  if (o.train_rows < 1 || o.val_rows < 1) bad("train and val rows must be >= 1", "give positive row counts");
+  if (o.train_rows < 1 || o.val_rows < 1) {
+    bad("train and val rows must be >= 1", "give positive row counts");
+  }
   if (o.features < 1) bad("features must be >= 1", "give a positive feature count");
   if (o.classes < 2) bad("classes must be >= 2", "a classification problem needs two classes");
-  if (!(o.noise >= 0.0) || !std::isfinite(o.noise)) bad("noise must be a finite number >= 0", "try 1.0");
+  if (!(o.noise >= 0.0) || !std::isfinite(o.noise)) {
+    bad("noise must be a finite number >= 0", "try 1.0");
+  }
 }
 
 // --- writing ----------------------------------------------------------------
@@ -282,14 +297,19 @@ Dataset read_dataset(const std::string& path, const std::string& train_group,
   try {
     return read_checked(path, train_group, val_group);
   } catch (const Hdf5Error& e) {
-    throw InputError(path, e.what(), "the file may be damaged; recreate it or " + kSynthFix);
+    throw InputError(path, e.what(), kDamagedFix);
+  } catch (const std::bad_alloc&) {
+    // A damaged header can claim absurd sizes.
+    throw InputError(path, "a dataset claims more values than fit in memory", kDamagedFix);
+  } catch (const std::length_error&) {
+    throw InputError(path, "a dataset claims an impossible size", kDamagedFix);
   }
 }
 
 Dataset synthesize_dataset(const SynthOptions& options) {
   check_synth_options(options);
-  // Separate streams: the problem, and each split's samples, do not depend on
-  // the other splits' sizes.
+  // Separate streams (salts spell PROB, TRAIN, VAL): the problem and each
+  // split's samples do not depend on the other splits' sizes.
   NormalSource problem_rng(core::splitmix64(options.seed ^ 0x50524F42ULL));
   Problem problem = make_problem(options, problem_rng);
   Dataset data;
@@ -304,8 +324,11 @@ Dataset synthesize_dataset(const SynthOptions& options) {
 void write_dataset(const std::string& path, const Dataset& data, bool overwrite) {
   std::error_code ec;
   if (!overwrite && std::filesystem::exists(path, ec)) {
-    throw InputError(path, "already exists", "choose another path, or allow overwriting it");
+    throw InputError(path, "already exists", "choose another path, or overwrite it (rungs data synth --force)");
   }
+  // `rungs data synth --out data/x.h5` in a fresh clone: make data/ for the user.
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   write_file_atomically(path, [&](const File& file) { fill_dataset_file(file, data); });
 }
 

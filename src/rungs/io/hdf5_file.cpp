@@ -125,8 +125,7 @@ Datatype string_memory_type(hid_t file_type, bool variable) {
   return mem;
 }
 
-std::vector<std::string> read_variable_strings(const Source& src, hid_t file_type,
-                                               std::size_t n) {
+std::vector<std::string> read_variable_strings(const Source& src, hid_t file_type, std::size_t n) {
   Datatype mem = string_memory_type(file_type, true);
   std::vector<char*> raw(n, nullptr);
   src.read(mem.get(), raw.data());
@@ -196,8 +195,7 @@ void write_dataset(hid_t loc, const std::string& name, hid_t file_type, hid_t me
                    const std::vector<hsize_t>& dims, const void* data, std::size_t count) {
   Dataspace space = simple_space(dims);
   DatasetId dset(check_id(
-      H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                 H5P_DEFAULT),
+      H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
       "cannot create dataset '" + name + "'"));
   if (count == 0) return;  // an empty column has nothing to write
   check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
@@ -214,9 +212,9 @@ void check_matrix_shape(const std::string& name, std::size_t size, std::int64_t 
 
 void write_attribute(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type,
                      const Dataspace& space, const void* data) {
-  Attribute attr(check_id(
-      H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-      "cannot create attribute '" + name + "'"));
+  Attribute attr(
+      check_id(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+               "cannot create attribute '" + name + "'"));
   check(H5Awrite(attr.get(), mem_type, data), "cannot write attribute '" + name + "'");
 }
 
@@ -226,8 +224,7 @@ void write_array_attribute(hid_t obj, const std::string& name, hid_t file_type, 
   Dataspace space = simple_space({static_cast<hsize_t>(values.size())});
   // An empty attribute still needs a valid buffer pointer.
   T dummy{};
-  write_attribute(obj, name, file_type, mem_type, space,
-                  values.empty() ? &dummy : values.data());
+  write_attribute(obj, name, file_type, mem_type, space, values.empty() ? &dummy : values.data());
 }
 
 std::vector<const char*> c_strings(const std::vector<std::string>& values) {
@@ -238,8 +235,8 @@ std::vector<const char*> c_strings(const std::vector<std::string>& values) {
 }
 
 Attribute open_attribute(hid_t obj, const std::string& name) {
-  return Attribute(check_id(H5Aopen(obj, name.c_str(), H5P_DEFAULT),
-                            "cannot open attribute '" + name + "'"));
+  return Attribute(
+      check_id(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "cannot open attribute '" + name + "'"));
 }
 
 template <typename T>
@@ -299,8 +296,7 @@ void write_and_rename(const std::string& tmp, const std::string& path, const std
 
 }  // namespace
 
-void write_file_atomically(const std::string& path,
-                           const std::function<void(const File&)>& fill) {
+void write_file_atomically(const std::string& path, const std::function<void(const File&)>& fill) {
   std::string dir = parent_directory(path);
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
@@ -349,6 +345,10 @@ File create_file(const std::string& path) {
   // successful close_file() means everything reached the file.
   PropList fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), "cannot create a file access list"));
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "cannot set the close degree");
+  // The 1.8 format checksums its metadata, so most damage is reported as an
+  // error instead of read as garbage; any HDF5 since 1.8 (2008) reads it.
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18),
+        "cannot set the file format version");
   return File(check_id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
                        "cannot create HDF5 file " + path));
 }
@@ -380,8 +380,8 @@ Group create_group(Hid parent, const std::string& name) {
 }
 
 Group open_group(Hid parent, const std::string& path) {
-  return Group(check_id(H5Gopen2(parent, path.c_str(), H5P_DEFAULT),
-                        "cannot open group '" + path + "'"));
+  return Group(
+      check_id(H5Gopen2(parent, path.c_str(), H5P_DEFAULT), "cannot open group '" + path + "'"));
 }
 
 bool has_path(Hid loc, const std::string& path) {
@@ -407,8 +407,8 @@ std::vector<std::string> list_children(Hid group) {
   check(H5Gget_info(group, &info), "cannot list a group");
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0,
-                                     H5P_DEFAULT);
+    ssize_t len =
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     if (len < 0) fail("cannot read a link name");
     std::string name(static_cast<std::size_t>(len) + 1, '\0');
     if (H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
@@ -428,8 +428,8 @@ void delete_link(Hid loc, const std::string& name) {
 // --- datasets ---------------------------------------------------------------
 
 DatasetId open_dataset(Hid parent, const std::string& name) {
-  return DatasetId(check_id(H5Dopen2(parent, name.c_str(), H5P_DEFAULT),
-                            "cannot open dataset '" + name + "'"));
+  return DatasetId(
+      check_id(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "cannot open dataset '" + name + "'"));
 }
 
 std::vector<std::int64_t> dataset_dims(const DatasetId& dset) {
@@ -437,8 +437,10 @@ std::vector<std::int64_t> dataset_dims(const DatasetId& dset) {
   int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) fail("cannot get the rank of a dataset");
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  if (rank > 0) check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr),
-                      "cannot get the dimensions of a dataset");
+  if (rank > 0) {
+    check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr),
+          "cannot get the dimensions of a dataset");
+  }
   return std::vector<std::int64_t>(dims.begin(), dims.end());
 }
 

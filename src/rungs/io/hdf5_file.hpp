@@ -84,8 +84,8 @@ using PropList = Handle<HandleKind::kPropList>;
 // stack. Every open/create below calls it, so callers need not.
 void silence_hdf5_errors();
 
-bool is_hdf5_file(const std::string& path);        // false also when unreadable
-File create_file(const std::string& path);         // truncates an existing file
+bool is_hdf5_file(const std::string& path);  // false also when unreadable
+File create_file(const std::string& path);   // truncates an existing file
 File open_file_read(const std::string& path);
 File open_file_write(const std::string& path);  // an existing file, for updates in place
 void flush_file(const File& file);
