@@ -1,6 +1,7 @@
 #pragma once
 // Samplers propose the configuration of a new trial.
 #include <cstdint>
+#include <optional>
 
 #include "rungs/core/ids.hpp"
 #include "rungs/core/search_space.hpp"
@@ -10,7 +11,15 @@ namespace rungs::core {
 class Sampler {
  public:
   virtual ~Sampler() = default;
+  // The configuration of new trial `trial`. Trial ids come in increasing order.
   virtual ParamSet sample(TrialId trial) = 0;
+  // A result: `trial` (configuration `params`) reached `resource` with
+  // `metric`. Schedulers call this on every report they accept; model-based
+  // samplers (TPE) learn from it, the others ignore it.
+  virtual void observe(TrialId /*trial*/, const ParamSet& /*params*/, std::int64_t /*resource*/,
+                       double /*metric*/) {}
+  // How many configurations the sampler can give, when finite (grid).
+  virtual std::optional<std::int64_t> size() const { return std::nullopt; }
 };
 
 // Independent draws, deterministic in (sweep seed, trial id): the same trial

@@ -41,13 +41,16 @@ enum class Verdict {
   kContinue,  // keep training this job
   kPause,     // the job reached its rung: checkpoint and wait for a promotion
   kComplete,  // the trial reached the maximum resource
-  kStop,      // stop the trial for good
+  kStop,      // stop the trial for good, now (mid-job in stopping-mode schedulers)
 };
 const char* to_string(Verdict v);
 
 struct SweepLimits {
   std::int64_t max_trials = 0;  // new configurations to start; 0 = no limit
   double max_seconds = 0.0;     // wall time after which no job starts; 0 = no limit
+  // Stop handing out jobs once any report reaches this objective value
+  // (>= in max mode, <= in min mode).
+  std::optional<double> target;
 };
 
 using DecisionSink = std::function<void(const Decision&)>;

@@ -18,18 +18,34 @@ namespace rungs::core {
 enum class ParamType { kFloat, kInt, kCategorical };
 const char* to_string(ParamType t);
 
+using ParamValue = std::variant<double, std::int64_t, std::string>;
+
+// `when: {optimizer: [sgd]}`: the parameter is active only while the parent
+// parameter is active and takes one of `values`.
+struct Condition {
+  std::string parent;
+  std::vector<ParamValue> values;
+};
+
 // One hyperparameter's domain. Floats: [low, high], uniform or log-uniform.
-// Ints: [low, high] inclusive, or an explicit list of choices.
-// Categoricals: a list of strings, optionally weighted.
+// Ints: [low, high] inclusive (optionally on a grid of `step`), or an
+// explicit list of choices. Categoricals: a list of strings, optionally
+// weighted. A fixed parameter always takes `fixed`. A conditional parameter
+// (non-empty `when`) is absent from a trial whose conditions do not hold:
+// never sampled, never stored as if it had a value.
 struct ParamSpec {
   std::string name;
   ParamType type = ParamType::kFloat;
   double low = 0.0;
   double high = 0.0;
   bool log = false;
+  std::int64_t step = 1;                   // ints on a range: low, low+step, ... <= high
   std::vector<std::int64_t> int_choices;   // ints given as choices
   std::vector<std::string> choices;        // categoricals
   std::vector<double> weights;             // categoricals; empty = uniform
+  std::optional<ParamValue> fixed;         // a constant, never searched
+  std::vector<Condition> when;             // all must hold for the parameter to be active
+  int grid_points = 0;                     // floats under the grid sampler (`grid: n`)
 
   static ParamSpec float_range(std::string name, double low, double high, bool log = false);
   static ParamSpec int_range(std::string name, std::int64_t low, std::int64_t high,
@@ -37,12 +53,12 @@ struct ParamSpec {
   static ParamSpec int_set(std::string name, std::vector<std::int64_t> choices);
   static ParamSpec categorical(std::string name, std::vector<std::string> choices,
                                std::vector<double> weights = {});
+  static ParamSpec constant(std::string name, ParamValue value);
 
   // Empty when the spec is usable; otherwise what is wrong and how to fix it.
   std::string validate() const;
 };
 
-using ParamValue = std::variant<double, std::int64_t, std::string>;
 std::string format_value(const ParamValue& v);
 
 // The values one trial takes, in the space's order.
@@ -69,7 +85,11 @@ class ParamSet {
 
 class SearchSpace {
  public:
-  void add(ParamSpec spec);  // throws std::invalid_argument on a bad or duplicate spec
+  // Throws std::invalid_argument on a bad or duplicate spec, or a `when`
+  // naming a parameter not added before it or a value that parameter cannot take.
+  void add(ParamSpec spec);
+  // Whether `spec` is active given the values of the parameters before it.
+  static bool is_active(const ParamSpec& spec, const ParamSet& earlier);
   const std::vector<ParamSpec>& params() const { return params_; }
   const ParamSpec* find(const std::string& name) const;
   bool empty() const { return params_.empty(); }

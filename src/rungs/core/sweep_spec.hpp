@@ -28,14 +28,33 @@ struct ObjectiveSpec {
 };
 
 struct SchedulerSpec {
-  std::string kind = "asha";
-  std::string mode = "promotion";
-  AshaConfig asha;
+  std::string kind = "asha";       // asha, hyperband, median, fifo
+  std::string mode = "promotion";  // asha and hyperband: promotion or stopping
+  AshaConfig asha;                 // eta, min_resource, max_resource
+  int brackets = 0;                // hyperband: brackets s = 0..brackets-1; 0 = all (s_max + 1)
+  std::int64_t grace_period = 0;   // median/stopping: no stop before this resource
+  int min_samples = 3;             // median: trials needed at a step before any stop
+};
+
+struct TpeSpec {
+  int startup_trials = 10;   // random trials before the model is used
+  double gamma = 0.25;       // fraction of observations called "good"
+  int candidates = 24;       // samples from l(x) scored by l(x)/g(x)
+  bool multivariate = false; // joint kernels instead of one per parameter
+};
+
+// Which part of a finite sampler (grid) this job covers: shard `index` of
+// `count` (0-based). --shard i/n sets it; n jobs cover the grid disjointly.
+struct Shard {
+  int index = 0;
+  int count = 1;
 };
 
 struct SamplerSpec {
-  std::string kind = "random";
-  std::int64_t trials = 0;  // configurations to try; 0 = limits.trials decides
+  std::string kind = "random";  // random, grid, sobol, tpe
+  std::int64_t trials = 0;      // configurations to try; 0 = limits.trials decides
+  TpeSpec tpe;
+  Shard shard;
 };
 
 struct CheckpointSpec {
