@@ -24,6 +24,13 @@ void SweepDriver::worker_ready(WorkerId w) { idle_.push_back(w); }
 
 Verdict SweepDriver::step_reported(WorkerId /*w*/, CurvePoint point) {
   point.metric = objective_value(point, record_.metadata.objective_metric);
+  const TrialRecord* trial = record_.find(point.trial);
+  if (trial && trial->status != TrialStatus::kRunning) {
+    // A stopped trial's worker may finish one more step before it hears the
+    // stop: keep the real data point, but the scheduler has moved on.
+    record_.curves.push_back(point);
+    return Verdict::kStop;
+  }
   record_.on_step(point);
   const Verdict v = scheduler_.on_report(Report{point.trial, point.step, point.metric});
   if (v != Verdict::kContinue) record_.on_job_ended(point.trial, v, elapsed());

@@ -32,7 +32,8 @@ class SweepDriver {
 
   void worker_ready(WorkerId w);
   // A step of the job `w` runs. The step's objective is taken from the
-  // record's objective metric.
+  // record's objective metric. kStop means: tell the worker to stop this
+  // trial now (it may already have been told; say it again, it is harmless).
   Verdict step_reported(WorkerId w, CurvePoint point);
   // The job of `w` ended: normally (ok) or with `error`. Either way `w` is
   // free again.
