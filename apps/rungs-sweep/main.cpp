@@ -23,6 +23,13 @@ constexpr const char* kAbout =
     "  mpirun -np 4 rungs-sweep --config sweep.yaml --archive runs/a.h5 \\\n"
     "         --set scheduler.eta=4 --set sampler.trials=200\n"
     "\n"
+    "On one machine without MPI, --workers N runs N worker threads in one process:\n"
+    "\n"
+    "  rungs-sweep --workers 4 --config configs/demo.yaml --archive runs/local.h5\n"
+    "\n"
+    "A grid too large for one job: --shard i/n makes this job cover part i of n\n"
+    "(n jobs with i = 0..n-1 cover the grid disjointly and completely).\n"
+    "\n"
     "Then look at the result with:  rungs summary runs/demo.h5\n";
 
 std::string join_argv(int argc, char** argv) {
@@ -46,7 +53,11 @@ int main(int argc, char** argv) {
       ("set,s", po::value(&options.overrides)->composing()->value_name("KEY=VALUE"),
        "override a config key, e.g. --set scheduler.eta=4 (repeatable)")
       ("overwrite", po::bool_switch(&options.overwrite),
-       "replace an existing archive of the same sweep");
+       "replace an existing archive of the same sweep")
+      ("shard", po::value<std::string>()->value_name("I/N"),
+       "cover part I of N of a grid sampler's points (0 <= I < N)")
+      ("workers,w", po::value(&options.local_workers)->value_name("N"),
+       "run N worker threads in this one process, without MPI (one machine)");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, described), vm);
@@ -59,12 +70,20 @@ int main(int argc, char** argv) {
       std::printf("rungs-sweep %s (%s)\n", rungs::kVersion, rungs::kGitRevision);
       return 0;
     }
+    if (vm.count("shard")) options.shard = rungs::mpi::parse_shard(vm["shard"].as<std::string>());
+    if (options.local_workers < 0) {
+      std::cerr << "rungs-sweep: error: --workers must be >= 1\n";
+      return 2;
+    }
     if (options.config_path.empty() || options.archive_path.empty()) {
       std::cerr << "rungs-sweep: error: --config and --archive are required (see --help)\n";
       return 2;
     }
   } catch (const po::error& e) {
     std::cerr << "rungs-sweep: error: " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "rungs-sweep: error: " << e.what() << "\n";
     return 2;
   }
   options.command_line = join_argv(argc, argv);

@@ -59,7 +59,17 @@ std::string summary(const core::SweepSpec& s) {
     for (auto c : p.int_choices) o << ',' << c;
     for (const auto& c : p.choices) o << ',' << c;
     for (auto w : p.weights) o << ',' << w;
+    o << ",step" << p.step << ",grid" << p.grid_points;
+    if (p.fixed) o << ",fixed=" << core::format_value(*p.fixed);
+    for (const auto& c : p.when) {
+      o << ",when " << c.parent;
+      for (const auto& v : c.values) o << ':' << core::format_value(v);
+    }
   }
+  o << '|' << s.scheduler.brackets << ',' << s.scheduler.grace_period << ','
+    << s.scheduler.min_samples << '|' << s.sampler.tpe.startup_trials << ','
+    << s.sampler.tpe.gamma << ',' << s.sampler.tpe.candidates << ',' << s.sampler.tpe.multivariate
+    << '|' << (s.limits.target ? *s.limits.target : -1.0);
   return o.str();
 }
 
@@ -598,6 +608,134 @@ TEST(NearestKey, AllowsMoreEditsForLongKeys) {
   // 3 insertions (s, e, a); a 14-letter key allows max(2, 14/3) = 4.
   EXPECT_EQ(nearest_key("progres_intrvl", {"progress_interval", "archive_interval"}),
             "progress_interval");
+}
+
+// --- Schedulers, samplers and space features ---------------------------------
+
+TEST(SweepConfigScheduler, ReadsEveryKindAndItsKnobs) {
+  const auto s = parse(base() +
+                       "scheduler: {kind: hyperband, mode: stopping, eta: 3, min_resource: 1,\n"
+                       "            max_resource: 81, brackets: 3, grace_period: 2, min_samples: 4}\n"
+                       "limits: {target: 0.95}\n");
+  EXPECT_EQ(s.scheduler.kind, "hyperband");
+  EXPECT_EQ(s.scheduler.mode, "stopping");
+  EXPECT_EQ(s.scheduler.brackets, 3);
+  EXPECT_EQ(s.scheduler.grace_period, 2);
+  EXPECT_EQ(s.scheduler.min_samples, 4);
+  ASSERT_TRUE(s.limits.target.has_value());
+  EXPECT_DOUBLE_EQ(*s.limits.target, 0.95);
+  EXPECT_EQ(parse(base() + "scheduler: {kind: median}\n").scheduler.kind, "median");
+  EXPECT_EQ(parse(base() + "scheduler: {kind: fifo}\n").scheduler.kind, "fifo");
+}
+
+TEST(SweepConfigScheduler, UnknownKindListsTheKinds) {
+  const auto e = error_of(base() + "scheduler: {kind: hyperbnd}\n");
+  EXPECT_TRUE(has(e.what(), "did you mean 'hyperband'"));
+  EXPECT_TRUE(has(e.what(), "asha, hyperband, median, fifo"));
+}
+
+TEST(SweepConfigScheduler, TooManyBracketsNamesTheLimit) {
+  // eta 3 over resources 1..27: s_max = log3(27) = 3, so 4 brackets at most.
+  const auto e = error_of(base() +
+                          "scheduler: {kind: hyperband, eta: 3, min_resource: 1, max_resource: 27,"
+                          " brackets: 5}\n");
+  EXPECT_TRUE(has(e.what(), "test.yaml:6"));
+  EXPECT_TRUE(has(e.what(), "at most 4"));
+  EXPECT_TRUE(has(error_of(base() + "scheduler: {kind: asha, brackets: 2}\n").what(),
+                  "only to kind: hyperband"));
+}
+
+TEST(SweepConfigScheduler, EtaBelowTwoAndMinAboveMaxAreErrors) {
+  EXPECT_TRUE(has(error_of(base() + "scheduler: {eta: 1}\n").what(), "eta must be"));
+  EXPECT_TRUE(has(error_of(base() + "scheduler: {min_resource: 9, max_resource: 3}\n").what(),
+                  "max_resource (3) must be >= min_resource (9)"));
+}
+
+TEST(SweepConfigSampler, ReadsTpeKnobs) {
+  const auto s = parse(
+      "name: t\ndata: {path: d.h5}\nspace:\n  lr: {type: float, low: 0.001, high: 0.1}\n"
+      "sampler: {kind: tpe, trials: 50, tpe: {startup_trials: 5, gamma: 0.2, candidates: 48,"
+      " multivariate: true}}\n");
+  EXPECT_EQ(s.sampler.kind, "tpe");
+  EXPECT_EQ(s.sampler.tpe.startup_trials, 5);
+  EXPECT_DOUBLE_EQ(s.sampler.tpe.gamma, 0.2);
+  EXPECT_EQ(s.sampler.tpe.candidates, 48);
+  EXPECT_TRUE(s.sampler.tpe.multivariate);
+}
+
+TEST(SweepConfigSampler, GammaOutsideUnitIntervalIsAnError) {
+  // kHead already has a sampler line; use a config without it.
+  const std::string yaml =
+      "name: t\ndata: {path: d.h5}\nsampler: {kind: tpe, trials: 5, tpe: {gamma: 1.5}}\n"
+      "space:\n  lr: {type: float, low: 0.001, high: 0.1}\n";
+  const auto e = error_of(yaml);
+  EXPECT_TRUE(has(e.what(), "gamma must be in (0, 1)"));
+  EXPECT_TRUE(has(e.what(), "test.yaml:3"));
+}
+
+TEST(SweepConfigSampler, GridNeedsPointsForFloatsAndEndsByItself) {
+  const std::string head = "name: t\ndata: {path: d.h5}\nsampler: {kind: grid}\nspace:\n";
+  const auto e = error_of(head + "  lr: {type: float, low: 0.001, high: 0.1}\n");
+  EXPECT_TRUE(has(e.what(), "test.yaml:5"));
+  EXPECT_TRUE(has(e.what(), "add grid: N"));
+  // A grid is finite, so no trials or time limit is needed.
+  const auto s = parse(head + "  lr: {type: float, low: 0.001, high: 0.1, log: true, grid: 4}\n");
+  EXPECT_EQ(s.space.find("lr")->grid_points, 4);
+}
+
+TEST(SweepConfigSpace, FixedParameterTakesOnlyTypeValueAndWhen) {
+  const auto s = parse(with_space(kLr) + "  hidden: {type: int, value: 128}\n");
+  ASSERT_TRUE(s.space.find("hidden")->fixed.has_value());
+  EXPECT_EQ(std::get<std::int64_t>(*s.space.find("hidden")->fixed), 128);
+  const auto e = error_of(with_space(kLr) + "  hidden: {type: int, value: 128, low: 1}\n");
+  EXPECT_TRUE(has(e.what(), "does not apply to a fixed parameter"));
+  EXPECT_TRUE(has(error_of(with_space(kLr) + "  optimizer: {type: categorical, value: rmsprop}\n")
+                      .what(),
+                  "not a value the mlp model knows"));
+}
+
+TEST(SweepConfigSpace, IntStepIsRead) {
+  const auto s = parse(with_space(kLr) + "  hidden: {type: int, low: 16, high: 256, step: 16}\n");
+  EXPECT_EQ(s.space.find("hidden")->step, 16);
+  EXPECT_TRUE(has(error_of(with_space(kLr) + "  hidden: {type: int, low: 16, high: 256, step: 0}\n")
+                      .what(),
+                  "step"));
+}
+
+TEST(SweepConfigSpace, WhenReadsParentValues) {
+  const auto s = parse(with_space(kLr) +
+                       "  optimizer: {type: categorical, choices: [adam, sgd, adamw]}\n"
+                       "  momentum: {type: float, low: 0.5, high: 0.99, when: {optimizer: [sgd]}}\n");
+  const auto* m = s.space.find("momentum");
+  ASSERT_EQ(m->when.size(), 1u);
+  EXPECT_EQ(m->when[0].parent, "optimizer");
+  EXPECT_EQ(std::get<std::string>(m->when[0].values[0]), "sgd");
+}
+
+TEST(SweepConfigSpace, WhenNamingUnknownParameterIsAnError) {
+  const auto e = error_of(with_space(kLr) +
+                          "  momentum: {type: float, low: 0.5, high: 0.99, when: {optimiser: sgd}}\n");
+  EXPECT_TRUE(has(e.what(), "test.yaml:6"));
+  EXPECT_TRUE(has(e.what(), "'optimiser'"));
+}
+
+TEST(SweepConfigSpace, WhenNamingImpossibleValueIsAnError) {
+  const auto e = error_of(with_space(kLr) +
+                          "  optimizer: {type: categorical, choices: [adam, sgd]}\n"
+                          "  momentum: {type: float, low: 0.5, high: 0.99, when: {optimizer: rmsprop}}\n");
+  EXPECT_TRUE(has(e.what(), "test.yaml:7"));
+  EXPECT_TRUE(has(e.what(), "rmsprop"));
+}
+
+TEST(SweepConfigSpace, NewKeysSurviveTheYamlTextRoundTrip) {
+  const auto s = parse(with_space(kLr) +
+                       "  optimizer: {type: categorical, choices: [adam, sgd]}\n"
+                       "  momentum: {type: float, low: 0.5, high: 0.99, when: {optimizer: sgd}}\n"
+                       "  hidden: {type: int, low: 16, high: 64, step: 16}\n"
+                       "  layers: {type: int, value: 2}\n"
+                       "scheduler: {kind: hyperband, mode: stopping, brackets: 2, grace_period: 1}\n"
+                       "limits: {target: 0.9}\n");
+  EXPECT_EQ(summary(parse(s.yaml_text)), summary(s));
 }
 
 }  // namespace

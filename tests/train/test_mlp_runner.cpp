@@ -51,7 +51,7 @@ struct RunnerFixture : ::testing::Test {
 
 TEST_F(RunnerFixture, ReportsEveryEpochAndLearns) {
   std::vector<StepMetrics> steps;
-  runner()->run(job(0, 0, 4), [&](const StepMetrics& m) { steps.push_back(m); });
+  runner()->run(job(0, 0, 4), [&](const StepMetrics& m) { steps.push_back(m); return true; });
   ASSERT_EQ(steps.size(), 4u);
   for (std::size_t i = 0; i < steps.size(); ++i) EXPECT_EQ(steps[i].step, static_cast<long>(i + 1));
   EXPECT_GT(steps.back().val_accuracy, 0.5);  // chance is 1/3
@@ -63,9 +63,9 @@ TEST_F(RunnerFixture, ReportsEveryEpochAndLearns) {
 TEST_F(RunnerFixture, ResumedTrainingMatchesUnbrokenTraining) {
   std::vector<StepMetrics> unbroken, resumed;
   auto r = runner();
-  r->run(job(0, 0, 3), [&](const StepMetrics& m) { unbroken.push_back(m); });
-  r->run(job(1, 0, 1), [&](const StepMetrics& m) { resumed.push_back(m); });
-  r->run(job(1, 1, 3), [&](const StepMetrics& m) { resumed.push_back(m); });
+  r->run(job(0, 0, 3), [&](const StepMetrics& m) { unbroken.push_back(m); return true; });
+  r->run(job(1, 0, 1), [&](const StepMetrics& m) { resumed.push_back(m); return true; });
+  r->run(job(1, 1, 3), [&](const StepMetrics& m) { resumed.push_back(m); return true; });
   ASSERT_EQ(resumed.size(), 3u);
   // Same seed, same params: the checkpoint carries model, optimizer and epoch,
   // and batches derive from (seed, epoch), so the curves agree exactly.
@@ -75,11 +75,31 @@ TEST_F(RunnerFixture, ResumedTrainingMatchesUnbrokenTraining) {
   }
 }
 
+TEST_F(RunnerFixture, ResumeIsExactWithDropoutToo) {
+  std::vector<StepMetrics> unbroken, resumed;
+  auto r = runner();
+  core::Job a = job(0, 0, 2), b1 = job(1, 0, 1), b2 = job(1, 1, 2);
+  for (core::Job* j : {&a, &b1, &b2}) j->params.set("dropout", 0.3);
+  r->run(a, [&](const StepMetrics& m) { unbroken.push_back(m); return true; });
+  r->run(b1, [&](const StepMetrics& m) { resumed.push_back(m); return true; });
+  r->run(b2, [&](const StepMetrics& m) { resumed.push_back(m); return true; });
+  ASSERT_EQ(resumed.size(), 2u);
+  EXPECT_DOUBLE_EQ(resumed[1].train_loss, unbroken[1].train_loss);
+}
+
+TEST_F(RunnerFixture, StopRequestEndsTheJobAfterThatStep) {
+  int steps = 0;
+  runner()->run(job(3, 0, 5), [&](const StepMetrics&) { return ++steps < 2; });
+  EXPECT_EQ(steps, 2);
+  // A stopped trial is never resumed: no checkpoint is written for it.
+  EXPECT_FALSE(fs::exists(checkpoint_path(dir.string(), core::TrialId{3})));
+}
+
 TEST_F(RunnerFixture, DivergingLossIsAFailureWithReason) {
   core::Job j = job(0, 0, 3, /*lr=*/1e12);
   j.params.set("optimizer", std::string("sgd"));
   try {
-    runner()->run(j, [](const StepMetrics&) {});
+    runner()->run(j, [](const StepMetrics&) { return true; });
     FAIL() << "expected a failure";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("training loss is"), std::string::npos) << e.what();
@@ -87,13 +107,13 @@ TEST_F(RunnerFixture, DivergingLossIsAFailureWithReason) {
 }
 
 TEST_F(RunnerFixture, InjectedFailureThrows) {
-  EXPECT_THROW(runner({5})->run(job(5, 0, 1), [](const StepMetrics&) {}), std::runtime_error);
-  EXPECT_NO_THROW(runner({5})->run(job(4, 0, 1), [](const StepMetrics&) {}));
+  EXPECT_THROW(runner({5})->run(job(5, 0, 1), [](const StepMetrics&) { return true; }), std::runtime_error);
+  EXPECT_NO_THROW(runner({5})->run(job(4, 0, 1), [](const StepMetrics&) { return true; }));
 }
 
 TEST_F(RunnerFixture, ResumeWithoutCheckpointThrows) {
   try {
-    runner()->run(job(9, 1, 3), [](const StepMetrics&) {});
+    runner()->run(job(9, 1, 3), [](const StepMetrics&) { return true; });
     FAIL() << "expected a failure";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos) << e.what();

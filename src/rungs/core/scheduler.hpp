@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rungs/core/ids.hpp"
 #include "rungs/core/search_space.hpp"
@@ -27,6 +28,11 @@ struct Job {
   std::int64_t to_resource = 0;
   ParamSet params;
   std::uint64_t seed = 0;  // the trial's training seed
+  int bracket = 0;         // Hyperband bracket s (ASHA numbering); 0 for one-bracket schedulers
+  // Steps after which the worker waits for the scheduler's verdict before it
+  // trains on (stopping decisions); the SweepDriver fills it from
+  // Scheduler::decision_steps. Empty: the worker never waits.
+  std::vector<std::int64_t> decision_steps;
 };
 
 // A trial finished step `step` (resource units: epochs) with objective `metric`.
@@ -66,6 +72,10 @@ class Scheduler {
   // True when nothing runs and nothing more will be started.
   virtual bool finished() const = 0;
   virtual std::size_t running_jobs() const = 0;
+  // Steps of `job` at which on_report may answer kStop: the worker waits for
+  // the verdict there, so a stop takes effect at exactly that step. Default:
+  // none (the scheduler never stops a job mid-way).
+  virtual std::vector<std::int64_t> decision_steps(const Job& /*job*/) const { return {}; }
 };
 
 }  // namespace rungs::core

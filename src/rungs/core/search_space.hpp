@@ -57,6 +57,19 @@ struct ParamSpec {
 
   // Empty when the spec is usable; otherwise what is wrong and how to fix it.
   std::string validate() const;
+
+  // Whether this parameter can take `v` (its type, range, step grid or
+  // choices; a fixed parameter only its value). Conditions use it.
+  bool can_take(const ParamValue& v) const;
+  // The values of an int range: low, low+step, ..., the largest <= high.
+  std::int64_t int_count() const;
+  std::int64_t int_low() const;   // ceil(low)
+  std::int64_t int_top() const;   // the largest low + k*step <= high
+  // The value at position u in [0, 1) of the domain, so that a uniform u
+  // gives the random sampler's distribution: floats uniform (log-uniform),
+  // ints uniform over the range grid or the choices (log ranges log-uniform,
+  // rounded), categoricals by cumulative weight. Random and Sobol share it.
+  ParamValue value_at(double u) const;
 };
 
 std::string format_value(const ParamValue& v);
@@ -88,7 +101,8 @@ class SearchSpace {
   // Throws std::invalid_argument on a bad or duplicate spec, or a `when`
   // naming a parameter not added before it or a value that parameter cannot take.
   void add(ParamSpec spec);
-  // Whether `spec` is active given the values of the parameters before it.
+  // Whether `spec` is active given the values of the parameters before it:
+  // every condition's parent is present in `earlier` with one of its values.
   static bool is_active(const ParamSpec& spec, const ParamSet& earlier);
   const std::vector<ParamSpec>& params() const { return params_; }
   const ParamSpec* find(const std::string& name) const;

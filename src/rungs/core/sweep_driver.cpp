@@ -52,6 +52,7 @@ std::vector<std::pair<WorkerId, Job>> SweepDriver::assign() {
     auto job = scheduler_.next_job(w);
     if (!job) break;
     idle_.pop_front();
+    job->decision_steps = scheduler_.decision_steps(*job);
     const WorkerInfo info = static_cast<std::size_t>(w.value) < workers_.size()
                                 ? workers_[static_cast<std::size_t>(w.value)]
                                 : WorkerInfo{};

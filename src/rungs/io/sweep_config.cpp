@@ -39,22 +39,29 @@ const std::map<std::string, Keys>& schema() {
       {"data", {"path", "train", "val"}},
       {"model", {"kind"}},
       {"objective", {"metric", "mode"}},
-      {"scheduler", {"kind", "mode", "eta", "min_resource", "max_resource"}},
-      {"sampler", {"kind", "trials"}},
-      {"limits", {"time", "trials"}},
+      {"scheduler",
+       {"kind", "mode", "eta", "min_resource", "max_resource", "brackets", "grace_period",
+        "min_samples"}},
+      {"sampler", {"kind", "trials", "tpe"}},
+      {"sampler.tpe", {"startup_trials", "gamma", "candidates", "multivariate"}},
+      {"limits", {"time", "trials", "target"}},
       {"checkpoint", {"dir", "keep_stopped"}},
       {"output", {"progress_interval", "archive_interval"}},
       {"training", {"threads", "device", "fail_trials"}},
-      {"space.*", {"type", "low", "high", "log", "choices", "weights"}},
+      {"space.*",
+       {"type", "low", "high", "log", "choices", "weights", "step", "grid", "value", "when"}},
   };
   return kSchema;
 }
 
 const Keys& keys_of(const std::string& schema_path) { return schema().at(schema_path); }
 
-const Keys kFloatKeys = {"type", "low", "high", "log"};
-const Keys kIntKeys = {"type", "low", "high", "log", "choices"};
-const Keys kCategoricalKeys = {"type", "choices", "weights"};
+const Keys kFloatKeys = {"type", "low", "high", "log", "grid", "value", "when"};
+const Keys kIntKeys = {"type", "low", "high", "log", "choices", "step", "value", "when"};
+const Keys kCategoricalKeys = {"type", "choices", "weights", "value", "when"};
+const Keys kFixedKeys = {"type", "value", "when"};
+const Keys kSchedulerKinds = {"asha", "hyperband", "median", "fifo"};
+const Keys kSamplerKinds = {"random", "grid", "sobol", "tpe"};
 const Keys kMetrics = {"val_accuracy", "val_loss", "train_loss"};
 
 // ---------------------------------------------------------------------------
@@ -416,26 +423,74 @@ core::ObjectiveSpec read_objective(const Locator& loc, const Field& f) {
   return o;
 }
 
+// Hyperband has s_max + 1 brackets, s_max = floor(log_eta(max/min resource)).
+void check_brackets(const Locator& loc, const Field& f, const core::SchedulerSpec& s) {
+  if (s.brackets == 0) return;
+  int available = 1;
+  for (std::int64_t r = s.asha.min_resource; r * s.asha.eta <= s.asha.max_resource;
+       r *= s.asha.eta) {
+    ++available;
+  }
+  if (s.kind != "hyperband") {
+    throw InputError(loc.where_within(f), "scheduler.brackets applies only to kind: hyperband",
+                     "remove brackets, or set kind: hyperband");
+  }
+  if (s.brackets > available) {
+    throw InputError(loc.where_within(f),
+                     "scheduler.brackets is " + std::to_string(s.brackets) + " but eta " +
+                         std::to_string(s.asha.eta) + " and resources " +
+                         std::to_string(s.asha.min_resource) + ".." +
+                         std::to_string(s.asha.max_resource) + " allow at most " +
+                         std::to_string(available),
+                     "use brackets <= " + std::to_string(available) + ", or 0 for all of them");
+  }
+}
+
 core::SchedulerSpec read_scheduler(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("scheduler"));
   core::SchedulerSpec s;
-  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, {"asha"});
-  if (const Field* m = find(e, "mode")) s.mode = as_enum(loc, *m, {"promotion"});
+  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, kSchedulerKinds);
+  if (const Field* m = find(e, "mode")) s.mode = as_enum(loc, *m, {"promotion", "stopping"});
   // Only the int range is checked here; AshaConfig::validate owns the rules.
   if (const Field* x = find(e, "eta"))
     s.asha.eta = static_cast<int>(as_int(loc, *x, INT_MIN, INT_MAX));
   if (const Field* x = find(e, "min_resource")) s.asha.min_resource = as_int(loc, *x, INT64_MIN);
   if (const Field* x = find(e, "max_resource")) s.asha.max_resource = as_int(loc, *x, INT64_MIN);
+  if (const Field* x = find(e, "grace_period")) s.grace_period = as_int(loc, *x, 0);
+  if (const Field* x = find(e, "min_samples"))
+    s.min_samples = static_cast<int>(as_int(loc, *x, 1, INT_MAX));
+  if (const Field* x = find(e, "brackets"))
+    s.brackets = static_cast<int>(as_int(loc, *x, 0, INT_MAX));
   const auto [what, fix] = split_problem(s.asha.validate());
   if (!what.empty()) throw InputError(loc.where_within(f), "scheduler." + what, fix);
+  check_brackets(loc, f, s);
   return s;
+}
+
+core::TpeSpec read_tpe(const Locator& loc, const Field& f) {
+  const Entries e = entries(loc, f, keys_of("sampler.tpe"));
+  core::TpeSpec t;
+  if (const Field* x = find(e, "startup_trials"))
+    t.startup_trials = static_cast<int>(as_int(loc, *x, 1, INT_MAX));
+  if (const Field* x = find(e, "candidates"))
+    t.candidates = static_cast<int>(as_int(loc, *x, 1, INT_MAX));
+  if (const Field* x = find(e, "multivariate")) t.multivariate = as_bool(loc, *x);
+  if (const Field* x = find(e, "gamma")) {
+    t.gamma = as_number(loc, *x);
+    if (!(t.gamma > 0.0 && t.gamma < 1.0)) {
+      throw InputError(loc.where(*x), "sampler.tpe.gamma must be in (0, 1)",
+                       "use e.g. 0.25: the best quarter of results model the good region");
+    }
+  }
+  return t;
 }
 
 core::SamplerSpec read_sampler(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("sampler"));
   core::SamplerSpec s;
-  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, {"random"});
+  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, kSamplerKinds);
   if (const Field* t = find(e, "trials")) s.trials = as_int(loc, *t, 1);
+  if (const Field* t = find(e, "tpe")) s.tpe = read_tpe(loc, *t);
   return s;
 }
 
@@ -444,6 +499,7 @@ core::SweepLimits read_limits(const Locator& loc, const Field& f) {
   core::SweepLimits l;
   if (const Field* t = find(e, "time")) l.max_seconds = as_duration(loc, *t);
   if (const Field* t = find(e, "trials")) l.max_trials = as_int(loc, *t, 1);
+  if (const Field* t = find(e, "target")) l.target = as_number(loc, *t);
   return l;
 }
 
@@ -511,16 +567,61 @@ core::ParamType read_param_type(const Locator& loc, const Field& f, const Entrie
 // suggestion), then against those that mean something for this type.
 void check_keys_fit_type(const Locator& loc, const Field& param, const Entries& e,
                          core::ParamType type) {
-  const Keys& valid = type == core::ParamType::kFloat ? kFloatKeys
-                      : type == core::ParamType::kInt ? kIntKeys
-                                                      : kCategoricalKeys;
+  const bool fixed = find(e, "value") != nullptr;
+  const Keys& valid = fixed                              ? kFixedKeys
+                      : type == core::ParamType::kFloat ? kFloatKeys
+                      : type == core::ParamType::kInt   ? kIntKeys
+                                                        : kCategoricalKeys;
+  const std::string kind = fixed ? "fixed" : to_string(type);
   for (const auto& [key, f] : e) {
     if (!contains(valid, key)) {
       throw InputError(loc.blame(param, f),
-                       "key '" + f.path + "' does not apply to a " + to_string(type) + " parameter",
-                       to_string(type) + std::string(" parameters take: ") + join(valid));
+                       "key '" + f.path + "' does not apply to a " + kind + " parameter",
+                       kind + std::string(" parameters take: ") + join(valid));
     }
   }
+}
+
+// A value of `type`, as a fixed value or a `when:` value.
+core::ParamValue read_value(const Locator& loc, const Field& f, core::ParamType type) {
+  switch (type) {
+    case core::ParamType::kFloat: return as_number(loc, f);
+    case core::ParamType::kInt: return as_int(loc, f, INT64_MIN);
+    case core::ParamType::kCategorical: return as_string(loc, f);
+  }
+  return as_string(loc, f);
+}
+
+// when: {optimizer: sgd} or when: {optimizer: [sgd, adamw]}. Parents must be
+// defined earlier in the space, so that sampling in order always knows them.
+std::vector<core::Condition> read_when(const Locator& loc, const Field& f,
+                                       const core::SearchSpace& earlier) {
+  std::vector<core::Condition> out;
+  const Entries parents = children(loc, f);
+  if (parents.empty()) {
+    throw InputError(loc.where(f), f.path + " is empty",
+                     "name a parameter and its values, e.g. when: {optimizer: sgd}");
+  }
+  for (const auto& [name, pf] : parents) {
+    const core::ParamSpec* parent = earlier.find(name);
+    if (!parent) {
+      Keys known;
+      for (const auto& p : earlier.params()) known.push_back(p.name);
+      throw InputError(loc.where(pf),
+                       pf.path + " names '" + name + "', which is not a parameter defined above it",
+                       known.empty() ? "define the parameter it depends on first"
+                                     : suggestion(name, known, "parameters above it"));
+    }
+    core::Condition c{name, {}};
+    if (pf.value.IsSequence()) {
+      for (const Field& item : list_items(loc, pf, "[sgd, adamw]"))
+        c.values.push_back(read_value(loc, item, parent->type));
+    } else {
+      c.values.push_back(read_value(loc, pf, parent->type));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 core::ParamSpec read_float_param(const Locator& loc, const Field& f, const Entries& e) {
@@ -531,6 +632,7 @@ core::ParamSpec read_float_param(const Locator& loc, const Field& f, const Entri
   p.low = as_number(loc, require(loc, f, e, "low", fix));
   p.high = as_number(loc, require(loc, f, e, "high", fix));
   if (const Field* l = find(e, "log")) p.log = as_bool(loc, *l);
+  if (const Field* g = find(e, "grid")) p.grid_points = static_cast<int>(as_int(loc, *g, 2, 1 << 20));
   return p;
 }
 
@@ -551,7 +653,7 @@ core::ParamSpec read_int_param(const Locator& loc, const Field& f, const Entries
   const std::string fix = "an int parameter needs low and high, or choices";
   const Field* choices = find(e, "choices");
   if (choices) {
-    if (find(e, "low") || find(e, "high") || find(e, "log")) {
+    if (find(e, "low") || find(e, "high") || find(e, "log") || find(e, "step")) {
       throw InputError(loc.where(f), f.path + " has both choices and a low/high range",
                        "give either choices or low and high (with optional log), not both");
     }
@@ -562,6 +664,7 @@ core::ParamSpec read_int_param(const Locator& loc, const Field& f, const Entries
   p.low = static_cast<double>(as_int(loc, require(loc, f, e, "low", fix), INT64_MIN));
   p.high = static_cast<double>(as_int(loc, require(loc, f, e, "high", fix), INT64_MIN));
   if (const Field* l = find(e, "log")) p.log = as_bool(loc, *l);
+  if (const Field* st = find(e, "step")) p.step = as_int(loc, *st, 1);
   return p;
 }
 
@@ -592,7 +695,11 @@ void check_fits_model(const Locator& loc, const Field& f, const core::ParamSpec&
                          " model's '" + hp.name + "' is " + to_string(hp.type),
                      std::string("use type: ") + to_string(hp.type));
   }
-  for (const std::string& choice : p.choices) {
+  std::vector<std::string> values = p.choices;
+  if (p.fixed && std::holds_alternative<std::string>(*p.fixed)) {
+    values.push_back(std::get<std::string>(*p.fixed));
+  }
+  for (const std::string& choice : values) {
     if (!hp.allowed.empty() && !contains(hp.allowed, choice)) {
       throw InputError(loc.where_within(f),
                        f.path + ": '" + choice + "' is not a value the " + kind + " model knows",
@@ -601,15 +708,24 @@ void check_fits_model(const Locator& loc, const Field& f, const core::ParamSpec&
   }
 }
 
+core::ParamSpec read_fixed_param(const Locator& loc, const Entries& e, core::ParamType type) {
+  core::ParamSpec p;
+  p.type = type;
+  p.fixed = read_value(loc, *find(e, "value"), type);
+  return p;
+}
+
 core::ParamSpec read_param(const Locator& loc, const Field& f, const std::string& name,
-                           const std::string& kind) {
+                           const std::string& kind, const core::SearchSpace& earlier) {
   const core::ModelHyperparameter& hp = model_hyperparameter(loc, f, name, kind);
   const Entries e = entries(loc, f, keys_of("space.*"));
   const core::ParamType type = read_param_type(loc, f, e);
   check_keys_fit_type(loc, f, e, type);
-  core::ParamSpec p = type == core::ParamType::kFloat ? read_float_param(loc, f, e)
-                      : type == core::ParamType::kInt ? read_int_param(loc, f, e)
-                                                      : read_categorical_param(loc, f, e);
+  core::ParamSpec p = find(e, "value")                 ? read_fixed_param(loc, e, type)
+                      : type == core::ParamType::kFloat ? read_float_param(loc, f, e)
+                      : type == core::ParamType::kInt   ? read_int_param(loc, f, e)
+                                                        : read_categorical_param(loc, f, e);
+  if (const Field* w = find(e, "when")) p.when = read_when(loc, *w, earlier);
   p.name = name;
   const auto [what, fix] = split_problem(p.validate());
   if (!what.empty()) throw InputError(loc.where_within(f), f.path + ": " + what, fix);
@@ -617,7 +733,17 @@ core::ParamSpec read_param(const Locator& loc, const Field& f, const std::string
   return p;
 }
 
-core::SearchSpace read_space(const Locator& loc, const Field& f, const std::string& kind) {
+// The grid sampler needs a finite set of values for every searched float.
+void check_grid_ready(const Locator& loc, const Field& f, const core::ParamSpec& p) {
+  if (p.type == core::ParamType::kFloat && !p.fixed && p.grid_points == 0) {
+    throw InputError(loc.where(f),
+                     f.path + " is a float range, which the grid sampler cannot enumerate",
+                     "add grid: N (N points from low to high, log-spaced when log: true)");
+  }
+}
+
+core::SearchSpace read_space(const Locator& loc, const Field& f, const std::string& kind,
+                             const std::string& sampler_kind) {
   const Entries params = children(loc, f);
   if (params.empty()) {
     throw InputError(
@@ -625,7 +751,16 @@ core::SearchSpace read_space(const Locator& loc, const Field& f, const std::stri
         "add at least one, e.g. lr: {type: float, low: 1.0e-4, high: 1.0e-1, log: true}");
   }
   core::SearchSpace space;
-  for (const auto& [name, field] : params) space.add(read_param(loc, field, name, kind));
+  for (const auto& [name, field] : params) {
+    core::ParamSpec p = read_param(loc, field, name, kind, space);
+    if (sampler_kind == "grid") check_grid_ready(loc, field, p);
+    try {
+      space.add(std::move(p));
+    } catch (const std::invalid_argument& e) {
+      throw InputError(loc.where_within(field), std::string("space.") + e.what(),
+                       "see 'Search space' in docs/configuration.md");
+    }
+  }
   return space;
 }
 
@@ -645,11 +780,15 @@ void check_root(const Locator& loc, const YAML::Node& root) {
 
 // A sweep that could run forever is almost always a forgotten line.
 void check_has_end(const Locator& loc, const core::SweepSpec& spec) {
-  if (spec.sampler.trials > 0 || spec.limits.max_trials > 0 || spec.limits.max_seconds > 0) return;
+  if (spec.sampler.trials > 0 || spec.limits.max_trials > 0 || spec.limits.max_seconds > 0 ||
+      spec.sampler.kind == "grid") {
+    return;
+  }
   throw InputError(loc.source(),
                    "the sweep has no end: none of sampler.trials, limits.trials, "
                    "limits.time is set",
-                   "set at least one, e.g. 'limits: {time: 2h}' or --set sampler.trials=500");
+                   "set at least one, e.g. 'limits: {time: 2h}' or --set sampler.trials=500 "
+                   "(a grid sampler ends by itself)");
 }
 
 core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
@@ -666,7 +805,7 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
   spec.sampler = read_sampler(loc, section(e, "sampler"));
   spec.space =
       read_space(loc, require(loc, top, e, "space", "add space: with at least one hyperparameter"),
-                 spec.model.kind);
+                 spec.model.kind, spec.sampler.kind);
   spec.limits = read_limits(loc, section(e, "limits"));
   spec.checkpoint = read_checkpoint(loc, section(e, "checkpoint"));
   spec.output = read_output(loc, section(e, "output"));

@@ -1,13 +1,11 @@
 #include "rungs/mpi/coordinator.hpp"
 
-#include <mpi.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
 
 #include "rungs/io/archive.hpp"
-#include "rungs/mpi/mpi_session.hpp"
 
 namespace rungs::mpi {
 namespace {
@@ -23,39 +21,16 @@ double thread_cpu_seconds() {
 
 Coordinator::Coordinator(const core::SweepSpec& spec, core::SweepRecord& record,
                          core::SweepDriver& driver, const core::Clock& clock,
-                         std::string archive_path, int mpi_size, EnvelopeQueue& inbox,
-                         EnvelopeQueue& local_mailbox)
+                         std::string archive_path, Transport& transport)
     : spec_(spec),
       record_(record),
       driver_(driver),
       clock_(clock),
       archive_path_(std::move(archive_path)),
-      mpi_size_(mpi_size),
-      inbox_(inbox),
-      local_mailbox_(local_mailbox),
-      greeted_(static_cast<std::size_t>(mpi_size), false),
+      transport_(transport),
+      greeted_(static_cast<std::size_t>(transport.workers()), false),
       last_progress_(clock.now_seconds()),
       last_archive_(clock.now_seconds()) {}
-
-std::deque<Envelope> Coordinator::collect() {
-  std::deque<Envelope> events = inbox_.drain();
-  for (;;) {
-    int arrived = 0;
-    MPI_Status status;
-    check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status),
-              "MPI_Iprobe");
-    if (!arrived) break;
-    int count = 0;
-    check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
-    Envelope e{status.MPI_SOURCE, static_cast<Tag>(status.MPI_TAG),
-               Bytes(static_cast<std::size_t>(count))};
-    check_mpi(MPI_Recv(e.payload.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
-                       MPI_COMM_WORLD, MPI_STATUS_IGNORE),
-              "MPI_Recv");
-    events.push_back(std::move(e));
-  }
-  return events;
-}
 
 void Coordinator::handle(const Envelope& e) {
   const core::WorkerId w{e.rank};
@@ -73,7 +48,12 @@ void Coordinator::handle(const Envelope& e) {
       p.val_loss = s.metrics.val_loss;
       p.val_accuracy = s.metrics.val_accuracy;
       p.seconds = s.metrics.seconds;
-      driver_.step_reported(w, p);
+      const bool stop = driver_.step_reported(w, p) == core::Verdict::kStop;
+      if (s.wants_verdict) {
+        transport_.send(e.rank, Tag::kVerdict, encode(VerdictMessage{s.trial, stop}));
+      } else if (stop) {
+        transport_.send(e.rank, Tag::kStopTrial, encode_stop(s.trial));
+      }
       break;
     }
     case Tag::kJobEnd: {
@@ -93,28 +73,18 @@ void Coordinator::handle(const Envelope& e) {
   }
 }
 
-void Coordinator::send(int rank, Tag tag, const Bytes& payload) {
-  if (rank == 0) {
-    local_mailbox_.push(Envelope{0, tag, payload});
-    return;
-  }
-  check_mpi(MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, rank,
-                     static_cast<int>(tag), MPI_COMM_WORLD),
-            "MPI_Send to a worker");
-}
-
 void Coordinator::shut_down_workers() {
   // A worker that has not said kReady yet will; wait for it so that no
   // message is left unmatched at MPI_Finalize.
   auto pause = std::chrono::microseconds(200);
   while (std::find(greeted_.begin(), greeted_.end(), false) != greeted_.end()) {
-    for (const Envelope& e : collect()) {
+    for (const Envelope& e : transport_.collect()) {
       if (e.tag == Tag::kReady) greeted_[static_cast<std::size_t>(e.rank)] = true;
     }
-    inbox_.wait_for(pause);
+    transport_.wait(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(20000));
   }
-  for (int rank = 0; rank < mpi_size_; ++rank) send(rank, Tag::kShutdown, {});
+  for (int w = 0; w < transport_.workers(); ++w) transport_.send(w, Tag::kShutdown, {});
 }
 
 void Coordinator::periodic() {
@@ -135,13 +105,15 @@ void Coordinator::run() {
   const double cpu_start = thread_cpu_seconds();
   auto pause = std::chrono::microseconds(200);
   for (;;) {
-    const std::deque<Envelope> events = collect();
+    const std::deque<Envelope> events = transport_.collect();
     for (const Envelope& e : events) handle(e);
-    for (const auto& [worker, job] : driver_.assign()) send(worker.value, Tag::kJob, encode(job));
+    for (const auto& [worker, job] : driver_.assign()) {
+      transport_.send(worker.value, Tag::kJob, encode(job));
+    }
     if (driver_.finished()) break;
     periodic();
     if (events.empty()) {
-      inbox_.wait_for(pause);
+      transport_.wait(pause);
       pause = std::min(pause * 2, std::chrono::microseconds(20000));
     } else {
       pause = std::chrono::microseconds(200);

@@ -1,6 +1,7 @@
 #include "rungs/mpi/sweep_job.hpp"
 
 #include <mpi.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,9 +11,8 @@
 #include <memory>
 #include <thread>
 
-#include "rungs/core/asha.hpp"
 #include "rungs/core/error.hpp"
-#include "rungs/core/sampler.hpp"
+#include "rungs/core/factory.hpp"
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/io/archive.hpp"
 #include "rungs/io/dataset.hpp"
@@ -20,6 +20,7 @@
 #include "rungs/mpi/coordinator.hpp"
 #include "rungs/mpi/device_query.hpp"
 #include "rungs/mpi/mpi_session.hpp"
+#include "rungs/mpi/transport.hpp"
 #include "rungs/mpi/worker.hpp"
 #include "rungs/version.hpp"
 
@@ -28,32 +29,28 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What every rank has once set-up succeeded.
-struct RankSetup {
+// What a process needs before any training: the spec, where checkpoints go,
+// and the data set, read once and shared by the process's runners.
+struct SweepSetup {
   core::SweepSpec spec;
   std::string checkpoint_dir;
+  io::Dataset data;
   int threads = 1;
-  std::unique_ptr<train::TrialRunner> runner;
-  std::string device;
 };
 
-// Cores this rank owns: the config's choice, else Slurm's allocation, else
-// an equal share of the node among its ranks.
-int threads_per_rank(int configured, int local_size) {
+// Cores a worker owns: the config's choice, else Slurm's allocation, else an
+// equal share of the node among the workers on it.
+int threads_per_worker(int configured, int workers_on_node) {
   if (configured > 0) return configured;
   if (const char* s = std::getenv("SLURM_CPUS_PER_TASK")) {
     if (const int n = std::atoi(s); n > 0) return n;
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, cores / std::max(1, local_size));
+  return std::max(1, cores / std::max(1, workers_on_node));
 }
 
-std::string default_checkpoint_dir(const std::string& archive_path) {
-  return archive_path + ".checkpoints";
-}
-
-// Rank 0 only: the archive path must be free, or hold this same sweep and
-// --overwrite was given. Never replaces somebody's other file.
+// The archive path must be free, or hold this same sweep and --overwrite was
+// given. Never replaces somebody's other file.
 void claim_archive_path(const std::string& path, const std::string& sweep, bool overwrite) {
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty()) fs::create_directories(parent);
@@ -70,6 +67,29 @@ void claim_archive_path(const std::string& path, const std::string& sweep, bool 
   }
 }
 
+SweepSetup set_up(const SweepOptions& options, bool coordinator, int workers_on_node) {
+  SweepSetup s;
+  s.spec = io::load_sweep_config(options.config_path, options.overrides);
+  s.spec.sampler.shard = options.shard;
+  if (coordinator) claim_archive_path(options.archive_path, s.spec.name, options.overwrite);
+  s.checkpoint_dir = s.spec.checkpoint.dir.empty() ? options.archive_path + ".checkpoints"
+                                                   : s.spec.checkpoint.dir;
+  fs::create_directories(s.checkpoint_dir);
+  s.data = io::read_dataset(s.spec.data.path, s.spec.data.train, s.spec.data.val);
+  s.threads = threads_per_worker(s.spec.training.threads, workers_on_node);
+  train::set_compute_threads(s.threads);
+  return s;
+}
+
+std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_index) {
+  train::RunnerOptions ro;
+  ro.checkpoint_dir = s.checkpoint_dir;
+  ro.device = s.spec.training.device;
+  ro.local_rank = local_index;
+  ro.fail_trials = s.spec.training.fail_trials;
+  return train::make_mlp_runner(s.data, ro);
+}
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   char buf[32];
@@ -77,24 +97,90 @@ std::string utc_now() {
   return buf;
 }
 
-RankSetup set_up_rank(const MpiSession& mpi, const SweepOptions& options) {
-  RankSetup s;
-  s.spec = io::load_sweep_config(options.config_path, options.overrides);
-  if (mpi.rank() == 0) claim_archive_path(options.archive_path, s.spec.name, options.overwrite);
-  s.checkpoint_dir = s.spec.checkpoint.dir.empty() ? default_checkpoint_dir(options.archive_path)
-                                                   : s.spec.checkpoint.dir;
-  fs::create_directories(s.checkpoint_dir);
-  const io::Dataset data = io::read_dataset(s.spec.data.path, s.spec.data.train, s.spec.data.val);
-  s.threads = threads_per_rank(s.spec.training.threads, mpi.local_size());
-  train::set_compute_threads(s.threads);
-  train::RunnerOptions ro;
-  ro.checkpoint_dir = s.checkpoint_dir;
-  ro.device = s.spec.training.device;
-  ro.local_rank = mpi.local_rank();
-  ro.fail_trials = s.spec.training.fail_trials;
-  s.runner = train::make_mlp_runner(data, ro);
-  s.device = describe_device(s.runner->device());
+std::string join(const std::vector<core::WorkerInfo>& workers, bool hosts) {
+  std::string s;
+  for (const auto& w : workers) s += (s.empty() ? "" : ",") + (hosts ? w.host : w.device);
   return s;
+}
+
+std::string describe_scheduler(const core::SweepSpec& spec) {
+  const auto& sc = spec.scheduler;
+  std::string s = sc.kind;
+  if (sc.kind == "asha" || sc.kind == "hyperband") s += "/" + sc.mode;
+  s += " eta=" + std::to_string(sc.asha.eta) + " resources " +
+       std::to_string(sc.asha.min_resource) + ".." + std::to_string(sc.asha.max_resource) +
+       " sampler=" + spec.sampler.kind;
+  if (spec.sampler.shard.count > 1) {
+    s += " shard " + std::to_string(spec.sampler.shard.index) + "/" +
+         std::to_string(spec.sampler.shard.count);
+  }
+  return s;
+}
+
+core::SweepRecord new_record(const SweepSetup& s, const SweepOptions& o, int mpi_size,
+                             const std::vector<core::WorkerInfo>& workers) {
+  core::SweepRecord r;
+  core::SweepMetadata& m = r.metadata;
+  m.sweep_name = s.spec.name;
+  m.tool_version = kVersion;
+  m.git_revision = kGitRevision;
+  m.created = utc_now();
+  m.command_line = o.command_line;
+  m.config_yaml = s.spec.yaml_text;
+  m.mpi_size = mpi_size;
+  m.hosts = join(workers, true);
+  m.devices = join(workers, false);
+  m.threads_per_rank = s.threads;
+  m.objective_metric = s.spec.objective.metric;
+  m.objective_mode = s.spec.objective.mode;
+  m.scheduler = describe_scheduler(s.spec);
+  m.rung_resources = s.spec.scheduler.asha.rung_resources();
+  r.space = s.spec.space.params();
+  return r;
+}
+
+// Checkpoints of trials that will never run again, unless asked to keep them.
+void remove_stale_checkpoints(const core::SweepRecord& r, const SweepSetup& s) {
+  for (const auto& t : r.trials) {
+    const bool stale = t.status == core::TrialStatus::kFailed ||
+                       (t.status == core::TrialStatus::kStopped && !s.spec.checkpoint.keep_stopped);
+    if (stale) {
+      std::error_code ignored;
+      fs::remove(train::checkpoint_path(s.checkpoint_dir, t.id), ignored);
+    }
+  }
+}
+
+// Runs the whole sweep from the coordinator's side, whatever the transport.
+void coordinate(const SweepSetup& s, const SweepOptions& options, Transport& transport,
+                const std::vector<core::WorkerInfo>& workers, int mpi_size) {
+  core::SweepRecord record = new_record(s, options, mpi_size, workers);
+  core::SteadyClock clock;
+  const auto sampler = core::make_sampler(s.spec);
+  const auto scheduler = core::make_scheduler(
+      s.spec, *sampler, clock, [&record](const core::Decision& d) { record.decisions.push_back(d); });
+  core::SweepDriver driver(*scheduler, record, clock, workers);
+  io::write_archive(options.archive_path, record);  // the path is ours from the first second
+
+  std::printf("sweep %s: %d worker%s (%s), %d thread%s each, %s, archive %s\n",
+              s.spec.name.c_str(), transport.workers(), transport.workers() == 1 ? "" : "s",
+              record.metadata.devices.c_str(), s.threads, s.threads == 1 ? "" : "s",
+              record.metadata.scheduler.c_str(), options.archive_path.c_str());
+  std::fflush(stdout);
+
+  Coordinator coordinator(s.spec, record, driver, clock, options.archive_path, transport);
+  coordinator.run();
+  const double wall = driver.elapsed();
+  record.finish(wall);
+  remove_stale_checkpoints(record, s);
+  io::write_archive(options.archive_path, record);
+  std::printf("%s\n", core::progress_line(record, wall).c_str());
+  std::printf("sweep %s finished: %zu trials, %zu curve rows, archive %s\n", s.spec.name.c_str(),
+              record.trials.size(), record.curves.size(), options.archive_path.c_str());
+  std::printf("coordinator thread: %.2f s CPU over %.1f s (%.2f%% of a core)\n",
+              coordinator.cpu_seconds(), wall,
+              wall > 0 ? 100.0 * coordinator.cpu_seconds() / wall : 0.0);
+  std::fflush(stdout);
 }
 
 // Every rank's string, gathered on rank 0 (empty elsewhere).
@@ -113,116 +199,48 @@ std::vector<std::string> gather_strings(const MpiSession& mpi, const std::string
   return out;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ",") + i;
-  return s;
-}
-
-core::SweepRecord new_record(const RankSetup& s, const SweepOptions& o, const MpiSession& mpi,
-                             const std::vector<std::string>& hosts,
-                             const std::vector<std::string>& devices) {
-  core::SweepRecord r;
-  core::SweepMetadata& m = r.metadata;
-  m.sweep_name = s.spec.name;
-  m.tool_version = kVersion;
-  m.git_revision = kGitRevision;
-  m.created = utc_now();
-  m.command_line = o.command_line;
-  m.config_yaml = s.spec.yaml_text;
-  m.mpi_size = mpi.size();
-  m.hosts = join(hosts);
-  m.devices = join(devices);
-  m.threads_per_rank = s.threads;
-  m.objective_metric = s.spec.objective.metric;
-  m.objective_mode = s.spec.objective.mode;
-  const auto& a = s.spec.scheduler.asha;
-  m.scheduler = "asha/" + s.spec.scheduler.mode + " eta=" + std::to_string(a.eta) +
-                " resources " + std::to_string(a.min_resource) + ".." +
-                std::to_string(a.max_resource) + " sampler=" + s.spec.sampler.kind;
-  m.rung_resources = a.rung_resources();
-  r.space = s.spec.space.params();
-  return r;
-}
-
-// Checkpoints of trials that will never run again, unless asked to keep them.
-void remove_stale_checkpoints(const core::SweepRecord& r, const RankSetup& s) {
-  for (const auto& t : r.trials) {
-    const bool stale = t.status == core::TrialStatus::kFailed ||
-                       (t.status == core::TrialStatus::kStopped && !s.spec.checkpoint.keep_stopped);
-    if (stale) {
-      std::error_code ignored;
-      fs::remove(train::checkpoint_path(s.checkpoint_dir, t.id), ignored);
-    }
-  }
-}
-
-void run_rank0(const MpiSession& mpi, RankSetup& s, const SweepOptions& options,
-               const std::vector<std::string>& hosts, const std::vector<std::string>& devices) {
-  core::SweepRecord record = new_record(s, options, mpi, hosts, devices);
-  core::SteadyClock clock;
-  core::RandomSampler sampler(s.spec.space, s.spec.seed);
-  core::SweepLimits limits = s.spec.limits;
-  limits.max_trials = s.spec.trial_budget();
-  core::AshaScheduler scheduler(s.spec.scheduler.asha, s.spec.objective.mode, limits, sampler,
-                                clock, s.spec.seed,
-                                [&record](const core::Decision& d) { record.decisions.push_back(d); });
+// Rank 0: the coordinator in this thread, rank 0's own worker in another.
+void run_rank0(const MpiSession& mpi, const SweepSetup& s, train::TrialRunner& runner,
+               const SweepOptions& options, const std::vector<std::string>& hosts,
+               const std::vector<std::string>& devices) {
   std::vector<core::WorkerInfo> workers;
   for (std::size_t r = 0; r < hosts.size(); ++r) workers.push_back({hosts[r], devices[r]});
-  core::SweepDriver driver(scheduler, record, clock, workers);
-  io::write_archive(options.archive_path, record);  // the path is ours from the first second
-
-  std::printf("sweep %s: %d rank%s (%s), %d thread%s each, archive %s\n", s.spec.name.c_str(),
-              mpi.size(), mpi.size() == 1 ? "" : "s", record.metadata.devices.c_str(),
-              s.threads, s.threads == 1 ? "" : "s", options.archive_path.c_str());
-  std::fflush(stdout);
-
   EnvelopeQueue inbox, local_mailbox;
   LocalWorkerLink local_link(inbox, local_mailbox);
-  std::thread local_worker([&] { run_worker(local_link, *s.runner); });
-  Coordinator coordinator(s.spec, record, driver, clock, options.archive_path, mpi.size(), inbox,
-                          local_mailbox);
+  std::thread local_worker([&] { run_worker(local_link, runner); });
+  MpiTransport transport(inbox, local_mailbox, mpi.size());
   try {
-    coordinator.run();
+    coordinate(s, options, transport, workers, mpi.size());
   } catch (...) {
     local_mailbox.push(Envelope{0, Tag::kShutdown, {}});
     local_worker.join();
     throw;
   }
   local_worker.join();
-  record.finish(driver.elapsed());
-  remove_stale_checkpoints(record, s);
-  io::write_archive(options.archive_path, record);
-  std::printf("%s\n", core::progress_line(record, driver.elapsed()).c_str());
-  const double wall = driver.elapsed();
-  std::printf("sweep %s finished: %zu trials, %zu curve rows, archive %s\n", s.spec.name.c_str(),
-              record.trials.size(), record.curves.size(), options.archive_path.c_str());
-  std::printf("rank 0 coordinator thread: %.2f s CPU over %.1f s (%.2f%% of a core)\n",
-              coordinator.cpu_seconds(), wall, wall > 0 ? 100.0 * coordinator.cpu_seconds() / wall : 0.0);
-  std::fflush(stdout);
 }
 
-}  // namespace
-
-int run_sweep(int& argc, char**& argv, const SweepOptions& options) {
+int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
   MpiSession mpi(argc, argv);
-  RankSetup setup;
-  std::string error;
+  SweepSetup setup;
+  std::unique_ptr<train::TrialRunner> runner;
+  std::string device, error;
   try {
-    setup = set_up_rank(mpi, options);
+    setup = set_up(options, mpi.rank() == 0, mpi.local_size());
+    runner = make_runner(setup, mpi.local_rank());
+    device = describe_device(runner->device());
   } catch (const std::exception& e) {
     error = e.what();
   }
   if (!mpi.agree(error.empty(), error)) return 1;
 
   const auto hosts = gather_strings(mpi, mpi.host());
-  const auto devices = gather_strings(mpi, setup.device);
+  const auto devices = gather_strings(mpi, device);
   try {
     if (mpi.rank() == 0) {
-      run_rank0(mpi, setup, options, hosts, devices);
+      run_rank0(mpi, setup, *runner, options, hosts, devices);
     } else {
       MpiWorkerLink link;
-      run_worker(link, *setup.runner);
+      run_worker(link, *runner);
     }
   } catch (const std::exception& e) {
     // The sweep cannot go on (a broken MPI or file system): say why and
@@ -232,6 +250,76 @@ int run_sweep(int& argc, char**& argv, const SweepOptions& options) {
     MPI_Abort(MPI_COMM_WORLD, 3);
   }
   return 0;
+}
+
+std::string this_host() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
+
+// The in-process driver: one process, `n` worker threads, no MPI.
+int run_in_process(const SweepOptions& options) {
+  const int n = options.local_workers;
+  const SweepSetup setup = set_up(options, true, n);
+  std::vector<std::unique_ptr<train::TrialRunner>> runners;
+  std::vector<core::WorkerInfo> workers;
+  for (int i = 0; i < n; ++i) {
+    runners.push_back(make_runner(setup, i));
+    workers.push_back({this_host(), describe_device(runners.back()->device())});
+  }
+  EnvelopeQueue inbox;
+  std::vector<std::unique_ptr<EnvelopeQueue>> mailboxes;
+  std::vector<std::unique_ptr<LocalWorkerLink>> links;
+  for (int i = 0; i < n; ++i) {
+    mailboxes.push_back(std::make_unique<EnvelopeQueue>());
+    links.push_back(std::make_unique<LocalWorkerLink>(inbox, *mailboxes.back(), i));
+  }
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] { run_worker(*links[i], *runners[i]); });
+  }
+  ThreadTransport transport(inbox, mailboxes);
+  try {
+    coordinate(setup, options, transport, workers, 1);
+  } catch (...) {
+    for (auto& m : mailboxes) m->push(Envelope{0, Tag::kShutdown, {}});
+    for (auto& t : threads) t.join();
+    throw;
+  }
+  for (auto& t : threads) t.join();
+  return 0;
+}
+
+}  // namespace
+
+core::Shard parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  const std::string fix = "write --shard i/n with 0 <= i < n, e.g. --shard 0/4";
+  int index = -1, count = 0;
+  if (slash != std::string::npos) {
+    char* end = nullptr;
+    index = static_cast<int>(std::strtol(text.c_str(), &end, 10));
+    const bool index_ok = end == text.c_str() + slash && slash > 0;
+    count = static_cast<int>(std::strtol(text.c_str() + slash + 1, &end, 10));
+    if (!index_ok || *end != '\0' || slash + 1 == text.size()) index = -1;
+  }
+  if (index < 0 || count < 1 || index >= count) {
+    throw core::InputError("--shard " + text, "not a shard of the form i/n", fix);
+  }
+  return core::Shard{index, count};
+}
+
+int run_sweep(int& argc, char**& argv, const SweepOptions& options) {
+  if (options.local_workers > 0) {
+    try {
+      return run_in_process(options);
+    } catch (const core::InputError& e) {
+      std::fprintf(stderr, "rungs-sweep: error: %s\n", e.what());
+      return 1;
+    }
+  }
+  return run_mpi_job(argc, argv, options);
 }
 
 }  // namespace rungs::mpi

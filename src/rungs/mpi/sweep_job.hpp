@@ -2,9 +2,12 @@
 // One MPI job = one sweep. run_sweep is what `rungs-sweep` calls after
 // parsing its arguments: every rank loads the config and the data set, rank
 // 0 runs the coordinator and a worker thread, the other ranks run workers,
-// and rank 0 writes the archive.
+// and rank 0 writes the archive. With local_workers > 0 the same coordinator
+// drives worker threads of this one process instead, without MPI.
 #include <string>
 #include <vector>
+
+#include "rungs/core/sweep_spec.hpp"
 
 namespace rungs::mpi {
 
@@ -14,7 +17,14 @@ struct SweepOptions {
   std::vector<std::string> overrides;  // --set key=value
   bool overwrite = false;              // replace an archive of the same sweep
   std::string command_line;            // recorded in the archive
+  core::Shard shard;                   // --shard i/n: this job's part of a grid
+  // > 0: the in-process driver, this many worker threads in one process and
+  // no MPI at all (one machine); 0: the MPI job.
+  int local_workers = 0;
 };
+
+// "i/n" -> Shard{i, n}; throws core::InputError on anything else.
+core::Shard parse_shard(const std::string& text);
 
 // Returns the process exit code: 0 when the sweep finished, 1 on bad input
 // (already reported on stderr, once).

@@ -68,6 +68,8 @@ Bytes encode(const core::Job& job) {
   w.put(job.from_resource);
   w.put(job.to_resource);
   w.put(job.seed);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(job.decision_steps.size()));
+  for (std::int64_t step : job.decision_steps) w.put(step);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(job.params.items().size()));
   for (const auto& [name, value] : job.params.items()) {
     w.put_string(name);
@@ -93,6 +95,8 @@ core::Job decode_job(const Bytes& bytes) {
   job.from_resource = r.get<std::int64_t>();
   job.to_resource = r.get<std::int64_t>();
   job.seed = r.get<std::uint64_t>();
+  const auto steps = r.get<std::uint32_t>();
+  for (std::uint32_t i = 0; i < steps; ++i) job.decision_steps.push_back(r.get<std::int64_t>());
   const auto n = r.get<std::uint32_t>();
   for (std::uint32_t i = 0; i < n; ++i) {
     std::string name = r.get_string();
@@ -111,6 +115,7 @@ Bytes encode(const StepMessage& s) {
   Writer w;
   w.put(s.trial.value);
   w.put(s.metrics);
+  w.put<std::uint8_t>(s.wants_verdict ? 1 : 0);
   return w.take();
 }
 
@@ -119,6 +124,7 @@ StepMessage decode_step(const Bytes& bytes) {
   StepMessage s;
   s.trial.value = r.get<std::int64_t>();
   s.metrics = r.get<train::StepMetrics>();
+  s.wants_verdict = r.get<std::uint8_t>() != 0;
   r.expect_end();
   return s;
 }
@@ -139,6 +145,35 @@ JobEndMessage decode_job_end(const Bytes& bytes) {
   e.error = r.get_string();
   r.expect_end();
   return e;
+}
+
+Bytes encode_stop(core::TrialId trial) {
+  Writer w;
+  w.put(trial.value);
+  return w.take();
+}
+
+Bytes encode(const VerdictMessage& v) {
+  Writer w;
+  w.put(v.trial.value);
+  w.put<std::uint8_t>(v.stop ? 1 : 0);
+  return w.take();
+}
+
+VerdictMessage decode_verdict(const Bytes& bytes) {
+  Reader r(bytes);
+  VerdictMessage v;
+  v.trial.value = r.get<std::int64_t>();
+  v.stop = r.get<std::uint8_t>() != 0;
+  r.expect_end();
+  return v;
+}
+
+core::TrialId decode_stop(const Bytes& bytes) {
+  Reader r(bytes);
+  core::TrialId t{r.get<std::int64_t>()};
+  r.expect_end();
+  return t;
 }
 
 }  // namespace rungs::mpi

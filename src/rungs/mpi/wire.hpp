@@ -5,9 +5,17 @@
 //   1. w -> 0  kReady        w is idle and wants work (sent once at start).
 //   2. 0 -> w  kJob          a Job: trial, rung, resources, params, seed.
 //              or kShutdown  the sweep is over; w leaves its loop.
-//   3. w -> 0  kStep         after every epoch: trial and StepMetrics.
-//   4. w -> 0  kJobEnd       the job ended, ok or with an error; w is idle
-//                            again, so it also means "ready" (back to 2).
+//   3. w -> 0  kStep         after every epoch: trial and StepMetrics. At the
+//                            job's decision steps (Job::decision_steps: rung
+//                            ends in stopping mode, every step for median
+//                            stopping) the step asks for a verdict and w
+//                            waits for it:
+//      0 -> w  kVerdict      continue or stop, for that trial.
+//   4. 0 -> w  kStopTrial    (any time during 3) the scheduler stopped the
+//                            trial: w ends the job after the step it is on.
+//                            A stop for a trial w no longer runs is ignored.
+//   5. w -> 0  kJobEnd       the job ended (done, stopped, or with an error);
+//                            w is idle again, so it also means "ready" (back to 2).
 //
 // Rank 0's own worker speaks the same protocol through an in-process queue.
 #include <cstdint>
@@ -19,13 +27,27 @@
 
 namespace rungs::mpi {
 
-enum class Tag : int { kReady = 11, kJob = 12, kShutdown = 13, kStep = 14, kJobEnd = 15 };
+enum class Tag : int {
+  kReady = 11,
+  kJob = 12,
+  kShutdown = 13,
+  kStep = 14,
+  kJobEnd = 15,
+  kStopTrial = 16,
+  kVerdict = 17,
+};
 
 using Bytes = std::vector<char>;
 
 struct StepMessage {
   core::TrialId trial;
   train::StepMetrics metrics;
+  bool wants_verdict = false;  // the worker waits for a kVerdict
+};
+
+struct VerdictMessage {
+  core::TrialId trial;
+  bool stop = false;
 };
 
 struct JobEndMessage {
@@ -37,10 +59,14 @@ struct JobEndMessage {
 Bytes encode(const core::Job& job);
 Bytes encode(const StepMessage& step);
 Bytes encode(const JobEndMessage& end);
+Bytes encode_stop(core::TrialId trial);
+Bytes encode(const VerdictMessage& verdict);
 
 // Decoders throw std::runtime_error on a malformed buffer.
 core::Job decode_job(const Bytes& bytes);
 StepMessage decode_step(const Bytes& bytes);
 JobEndMessage decode_job_end(const Bytes& bytes);
+core::TrialId decode_stop(const Bytes& bytes);
+VerdictMessage decode_verdict(const Bytes& bytes);
 
 }  // namespace rungs::mpi

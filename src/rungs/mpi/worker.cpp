@@ -15,8 +15,12 @@ void run_worker(WorkerLink& link, train::TrialRunner& runner) {
   while (auto job = link.wait_for_job()) {
     JobEndMessage end{job->trial, true, ""};
     try {
+      const auto& decide = job->decision_steps;
       runner.run(*job, [&](const train::StepMetrics& m) {
-        link.send(Tag::kStep, encode(StepMessage{job->trial, m}));
+        const bool ask = std::find(decide.begin(), decide.end(), m.step) != decide.end();
+        link.send(Tag::kStep, encode(StepMessage{job->trial, m, ask}));
+        if (ask) return link.wait_for_verdict(job->trial);
+        return !link.stop_requested(job->trial);
       });
     } catch (const std::exception& e) {
       end.ok = false;
@@ -29,42 +33,40 @@ void run_worker(WorkerLink& link, train::TrialRunner& runner) {
   }
 }
 
-void EnvelopeQueue::push(Envelope e) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    items_.push_back(std::move(e));
-  }
-  ready_.notify_one();
-}
-
-std::deque<Envelope> EnvelopeQueue::drain() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::deque<Envelope> out;
-  out.swap(items_);
-  return out;
-}
-
-void EnvelopeQueue::wait_for(std::chrono::microseconds timeout) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  ready_.wait_for(lock, timeout, [this] { return !items_.empty(); });
-}
-
-Envelope EnvelopeQueue::pop() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  ready_.wait(lock, [this] { return !items_.empty(); });
-  Envelope e = std::move(items_.front());
-  items_.pop_front();
-  return e;
-}
-
 void LocalWorkerLink::send(Tag tag, const Bytes& payload) {
-  inbox_.push(Envelope{0, tag, payload});
+  inbox_.push(Envelope{worker_, tag, payload});
 }
 
 std::optional<core::Job> LocalWorkerLink::wait_for_job() {
-  Envelope e = mailbox_.pop();
-  if (e.tag == Tag::kShutdown) return std::nullopt;
-  return decode_job(e.payload);
+  for (;;) {
+    Envelope e = mailbox_.pop();
+    if (e.tag == Tag::kShutdown) return std::nullopt;
+    if (e.tag == Tag::kJob) return decode_job(e.payload);
+    // A stop that arrived after its job ended: nothing to stop.
+  }
+}
+
+bool LocalWorkerLink::wait_for_verdict(core::TrialId trial) {
+  for (;;) {
+    const Envelope e = mailbox_.pop();
+    if (e.tag == Tag::kVerdict) {
+      const VerdictMessage v = decode_verdict(e.payload);
+      if (v.trial == trial) return !v.stop;
+    } else if (e.tag == Tag::kStopTrial && decode_stop(e.payload) == trial) {
+      return false;
+    }
+    // Anything else is stale: a verdict or stop for a job that already ended.
+  }
+}
+
+bool LocalWorkerLink::stop_requested(core::TrialId trial) {
+  bool stop = false;
+  mailbox_.remove_if([&](const Envelope& e) {
+    if (e.tag != Tag::kStopTrial) return false;
+    stop = stop || decode_stop(e.payload) == trial;
+    return true;
+  });
+  return stop;
 }
 
 void MpiWorkerLink::send(Tag tag, const Bytes& payload) {
@@ -73,27 +75,81 @@ void MpiWorkerLink::send(Tag tag, const Bytes& payload) {
             "MPI_Send to rank 0");
 }
 
-std::optional<core::Job> MpiWorkerLink::wait_for_job() {
-  auto pause = std::chrono::microseconds(200);
-  MPI_Status status;
-  for (;;) {
-    int arrived = 0;
-    check_mpi(MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
-    if (arrived) break;
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::microseconds(20000));
-  }
+namespace {
+
+// Receives the message `status` announced.
+Bytes receive(const MPI_Status& status) {
   int count = 0;
   check_mpi(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
   Bytes payload(static_cast<std::size_t>(count));
   check_mpi(MPI_Recv(payload.data(), count, MPI_BYTE, 0, status.MPI_TAG, MPI_COMM_WORLD,
                      MPI_STATUS_IGNORE),
             "MPI_Recv from rank 0");
-  if (status.MPI_TAG == static_cast<int>(Tag::kShutdown)) return std::nullopt;
-  if (status.MPI_TAG != static_cast<int>(Tag::kJob)) {
-    throw std::runtime_error("worker: unexpected message tag " + std::to_string(status.MPI_TAG));
+  return payload;
+}
+
+}  // namespace
+
+std::optional<core::Job> MpiWorkerLink::wait_for_job() {
+  auto pause = std::chrono::microseconds(200);
+  for (;;) {
+    int arrived = 0;
+    MPI_Status status;
+    check_mpi(MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+    if (!arrived) {
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::microseconds(20000));
+      continue;
+    }
+    const Bytes payload = receive(status);
+    switch (static_cast<Tag>(status.MPI_TAG)) {
+      case Tag::kShutdown: return std::nullopt;
+      case Tag::kJob: return decode_job(payload);
+      case Tag::kStopTrial:
+      case Tag::kVerdict: break;  // for a job that already ended
+      default:
+        throw std::runtime_error("worker: unexpected message tag " +
+                                 std::to_string(status.MPI_TAG));
+    }
   }
-  return decode_job(payload);
+}
+
+bool MpiWorkerLink::wait_for_verdict(core::TrialId trial) {
+  // The verdict follows within a coordinator round trip: poll briefly first.
+  auto pause = std::chrono::microseconds(20);
+  for (;;) {
+    int arrived = 0;
+    MPI_Status status;
+    check_mpi(MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+    if (!arrived) {
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::microseconds(5000));
+      continue;
+    }
+    const Bytes payload = receive(status);
+    const auto tag = static_cast<Tag>(status.MPI_TAG);
+    if (tag == Tag::kVerdict) {
+      const VerdictMessage v = decode_verdict(payload);
+      if (v.trial == trial) return !v.stop;
+    } else if (tag == Tag::kStopTrial) {
+      if (decode_stop(payload) == trial) return false;
+    } else {
+      throw std::runtime_error("worker: unexpected message tag " +
+                               std::to_string(status.MPI_TAG) + " while waiting for a verdict");
+    }
+  }
+}
+
+bool MpiWorkerLink::stop_requested(core::TrialId trial) {
+  bool stop = false;
+  for (;;) {
+    int arrived = 0;
+    MPI_Status status;
+    check_mpi(MPI_Iprobe(0, static_cast<int>(Tag::kStopTrial), MPI_COMM_WORLD, &arrived, &status),
+              "MPI_Iprobe");
+    if (!arrived) return stop;
+    stop = stop || decode_stop(receive(status)) == trial;
+  }
 }
 
 }  // namespace rungs::mpi

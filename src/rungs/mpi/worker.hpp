@@ -2,12 +2,9 @@
 // The worker side of the protocol in wire.hpp: ask for work, train, report
 // every step, say when the job ended, repeat until shut down. A trial's
 // failure is data sent to rank 0, never an exception that ends the loop.
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <optional>
 
+#include "rungs/mpi/envelope_queue.hpp"
 #include "rungs/mpi/wire.hpp"
 #include "rungs/train/trial_runner.hpp"
 
@@ -19,46 +16,31 @@ class WorkerLink {
   virtual void send(Tag tag, const Bytes& payload) = 0;
   // Blocks (without spinning) until rank 0 answers: a job, or nullopt for shutdown.
   virtual std::optional<core::Job> wait_for_job() = 0;
+  // Without blocking: has rank 0 stopped `trial`? Stale stops are discarded.
+  virtual bool stop_requested(core::TrialId trial) = 0;
+  // Blocks until rank 0's verdict on `trial`'s last step: true = continue.
+  virtual bool wait_for_verdict(core::TrialId trial) = 0;
 };
 
 void run_worker(WorkerLink& link, train::TrialRunner& runner);
 
-// A message with the rank it came from or goes to.
-struct Envelope {
-  int rank = 0;
-  Tag tag = Tag::kReady;
-  Bytes payload;
-};
-
-// A mutex-and-condition-variable queue: how rank 0's worker thread and its
-// coordinator thread talk without MPI.
-class EnvelopeQueue {
- public:
-  void push(Envelope e);
-  // Everything queued now, without waiting.
-  std::deque<Envelope> drain();
-  // Waits up to `timeout` for something to arrive.
-  void wait_for(std::chrono::microseconds timeout);
-  // Waits until something arrives, then pops it.
-  Envelope pop();
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<Envelope> items_;
-};
-
-// Rank 0's own worker: events go to the coordinator's inbox, jobs come from a mailbox.
+// A worker in a thread of the coordinator's process (rank 0's own worker, or
+// every worker of the in-process driver): events go to the coordinator's
+// inbox, jobs come from the worker's mailbox.
 class LocalWorkerLink : public WorkerLink {
  public:
-  LocalWorkerLink(EnvelopeQueue& coordinator_inbox, EnvelopeQueue& mailbox)
-      : inbox_(coordinator_inbox), mailbox_(mailbox) {}
+  // `worker` is the id the coordinator knows this worker by.
+  LocalWorkerLink(EnvelopeQueue& coordinator_inbox, EnvelopeQueue& mailbox, int worker = 0)
+      : inbox_(coordinator_inbox), mailbox_(mailbox), worker_(worker) {}
   void send(Tag tag, const Bytes& payload) override;
   std::optional<core::Job> wait_for_job() override;
+  bool stop_requested(core::TrialId trial) override;
+  bool wait_for_verdict(core::TrialId trial) override;
 
  private:
   EnvelopeQueue& inbox_;
   EnvelopeQueue& mailbox_;
+  int worker_;
 };
 
 // Ranks 1..N-1: MPI point-to-point with rank 0. Waiting polls with a short,
@@ -67,6 +49,8 @@ class MpiWorkerLink : public WorkerLink {
  public:
   void send(Tag tag, const Bytes& payload) override;
   std::optional<core::Job> wait_for_job() override;
+  bool stop_requested(core::TrialId trial) override;
+  bool wait_for_verdict(core::TrialId trial) override;
 };
 
 }  // namespace rungs::mpi

@@ -44,8 +44,57 @@ Tensors to_tensors(const io::Split& s, const torch::Device& device) {
   return {x.to(device), y.to(device)};
 }
 
-torch::nn::Sequential build_mlp(const core::ParamSet& p, std::int64_t inputs,
-                                std::int64_t classes) {
+// A ReLU MLP whose randomness (initial weights, dropout masks) comes from a
+// generator passed in, never from LibTorch's global one: several trials may
+// train at once in threads of one process (the in-process driver), and each
+// must stay a function of its own seed.
+struct MlpImpl : torch::nn::Module {
+  MlpImpl(std::int64_t inputs, std::int64_t hidden, std::int64_t layers, std::int64_t classes,
+          double dropout)
+      : dropout_(dropout) {
+    std::int64_t width = inputs;
+    for (std::int64_t i = 0; i <= layers; ++i) {
+      const std::int64_t out = i == layers ? classes : hidden;
+      linears_.push_back(register_module("fc" + std::to_string(i), torch::nn::Linear(width, out)));
+      width = out;
+    }
+  }
+
+  // LibTorch's default Linear initialisation (kaiming_uniform with a = sqrt(5)
+  // gives bound 1/sqrt(fan_in); the bias uses the same bound), from `gen`.
+  void initialize(at::Generator& gen) {
+    torch::NoGradGuard no_grad;
+    for (auto& linear : linears_) {
+      const double bound = 1.0 / std::sqrt(static_cast<double>(linear->weight.size(1)));
+      linear->weight.uniform_(-bound, bound, gen);
+      linear->bias.uniform_(-bound, bound, gen);
+    }
+  }
+
+  // `gen` draws dropout masks on CPU tensors; on a GPU the device's own
+  // generator does (seeded per epoch by the runner).
+  torch::Tensor forward(torch::Tensor x, at::Generator* gen) {
+    for (std::size_t i = 0; i + 1 < linears_.size(); ++i) {
+      x = torch::relu(linears_[i]->forward(x));
+      if (is_training() && dropout_ > 0.0) {
+        if (x.is_cuda() || gen == nullptr) {
+          x = torch::nn::functional::dropout(
+              x, torch::nn::functional::DropoutFuncOptions().p(dropout_).training(true));
+        } else {
+          const auto keep = torch::empty_like(x).bernoulli_(1.0 - dropout_, *gen);
+          x = x * keep / (1.0 - dropout_);
+        }
+      }
+    }
+    return linears_.back()->forward(x);
+  }
+
+  std::vector<torch::nn::Linear> linears_;
+  double dropout_;
+};
+TORCH_MODULE(Mlp);
+
+Mlp build_mlp(const core::ParamSet& p, std::int64_t inputs, std::int64_t classes) {
   const std::int64_t hidden = p.get_int("hidden", 64);
   const std::int64_t layers = p.get_int("layers", 2);
   const double dropout = p.get_double("dropout", 0.0);
@@ -54,20 +103,11 @@ torch::nn::Sequential build_mlp(const core::ParamSet& p, std::int64_t inputs,
                              " layers=" + std::to_string(layers) +
                              " dropout=" + std::to_string(dropout));
   }
-  torch::nn::Sequential net;
-  std::int64_t width = inputs;
-  for (std::int64_t i = 0; i < layers; ++i) {
-    net->push_back(torch::nn::Linear(width, hidden));
-    net->push_back(torch::nn::ReLU());
-    if (dropout > 0.0) net->push_back(torch::nn::Dropout(dropout));
-    width = hidden;
-  }
-  net->push_back(torch::nn::Linear(width, classes));
-  return net;
+  return Mlp(inputs, hidden, layers, classes, dropout);
 }
 
 std::unique_ptr<torch::optim::Optimizer> build_optimizer(const core::ParamSet& p,
-                                                         torch::nn::Sequential& net) {
+                                                         Mlp& net) {
   const double lr = p.get_double("lr", 1e-3);
   const double wd = p.get_double("weight_decay", 0.0);
   const std::string kind = p.get_string("optimizer", "adam");
@@ -90,7 +130,7 @@ std::unique_ptr<torch::optim::Optimizer> build_optimizer(const core::ParamSet& p
 
 // One trial's model and optimizer, with the epoch they have reached.
 struct TrialState {
-  torch::nn::Sequential net;
+  Mlp net{nullptr};
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::int64_t epoch = 0;
   double seconds = 0.0;
@@ -151,9 +191,10 @@ class MlpRunner : public TrialRunner {
       throw std::runtime_error("injected failure (training.fail_trials lists trial " +
                                std::to_string(job.trial.value) + ")");
     }
-    torch::manual_seed(job.seed);  // initial weights depend on the trial's seed only
     TrialState st;
     st.net = build_mlp(job.params, features_, classes_);
+    at::Generator init = at::detail::createCPUGenerator(job.seed);
+    st.net->initialize(init);  // initial weights depend on the trial's seed only
     st.net->to(device_);
     st.optimizer = build_optimizer(job.params, st.net);
     const std::string ckpt = checkpoint_path(options_.checkpoint_dir, job.trial);
@@ -165,9 +206,12 @@ class MlpRunner : public TrialRunner {
       const auto t0 = Clock::now();
       // Shuffling and dropout draw from a generator seeded by (trial seed,
       // epoch), so a resumed trial sees the same batches as an unbroken one.
-      torch::manual_seed(core::splitmix64(job.seed ^ static_cast<std::uint64_t>(st.epoch + 1)));
+      const std::uint64_t epoch_seed =
+          core::splitmix64(job.seed ^ static_cast<std::uint64_t>(st.epoch + 1));
+      at::Generator gen = at::detail::createCPUGenerator(epoch_seed);
+      if (device_.is_cuda()) torch::cuda::manual_seed_all(epoch_seed);
       StepMetrics m;
-      m.train_loss = train_epoch(st, batch, st.epoch + 1);
+      m.train_loss = train_epoch(st, batch, st.epoch + 1, gen);
       evaluate(st, m);
       st.epoch += 1;
       st.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
@@ -176,20 +220,20 @@ class MlpRunner : public TrialRunner {
       // The job's last step is reported only once its checkpoint is on disk:
       // a trial the scheduler pauses can always be promoted.
       if (st.epoch == job.to_resource) save_checkpoint(ckpt, st);
-      on_step(m);
+      if (!on_step(m)) return;  // the scheduler stopped the trial
     }
   }
 
  private:
-  double train_epoch(TrialState& st, std::int64_t batch, std::int64_t epoch) {
+  double train_epoch(TrialState& st, std::int64_t batch, std::int64_t epoch, at::Generator& gen) {
     st.net->train();
     const std::int64_t n = train_.x.size(0);
-    const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(device_);
+    const auto order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kInt64)).to(device_);
     double total = 0.0;
     std::int64_t batches = 0;
     for (std::int64_t start = 0; start < n; start += batch) {
       const auto idx = order.slice(0, start, std::min(start + batch, n));
-      const auto logits = st.net->forward(train_.x.index_select(0, idx));
+      const auto logits = st.net->forward(train_.x.index_select(0, idx), &gen);
       const auto loss = torch::nn::functional::cross_entropy(logits, train_.y.index_select(0, idx));
       st.optimizer->zero_grad();
       loss.backward();
@@ -215,7 +259,7 @@ class MlpRunner : public TrialRunner {
     std::int64_t correct = 0;
     for (std::int64_t start = 0; start < n; start += kEvalBatch) {
       const std::int64_t end = std::min(start + kEvalBatch, n);
-      const auto logits = st.net->forward(val_.x.slice(0, start, end));
+      const auto logits = st.net->forward(val_.x.slice(0, start, end), nullptr);
       const auto y = val_.y.slice(0, start, end);
       loss_sum += torch::nn::functional::cross_entropy(
                       logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))

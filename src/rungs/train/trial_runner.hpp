@@ -22,14 +22,15 @@ struct StepMetrics {
   double seconds = 0.0;       // training seconds of the trial so far, all jobs
 };
 
-using StepCallback = std::function<void(const StepMetrics&)>;
+// Called after every step; returns false when the trial must stop now.
+using StepCallback = std::function<bool(const StepMetrics&)>;
 
 class TrialRunner {
  public:
   virtual ~TrialRunner() = default;
   // Trains job.trial from job.from_resource to job.to_resource (resuming from
   // the checkpoint taken at from_resource), calls on_step after every epoch,
-  // and checkpoints at the end. Throws std::exception with a reason on any
+  // and checkpoints at the end (unless on_step asked it to stop). Throws std::exception with a reason on any
   // failure (NaN loss, bad checkpoint, CUDA error): the caller records it.
   virtual void run(const core::Job& job, const StepCallback& on_step) = 0;
   // "cpu" or "cuda:N".
