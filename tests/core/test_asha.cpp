@@ -174,7 +174,7 @@ TEST(AshaPromotion, ReportPastRungEndIsRejected) {
 }
 
 TEST(AshaLimits, TrialBudgetStopsNewTrialsAndRungThatNeverFillsEndsSweep) {
-  Fixture f(AshaConfig{}, ObjectiveMode::kMax, SweepLimits{2, 0});
+  Fixture f(AshaConfig{}, ObjectiveMode::kMax, SweepLimits{2, 0, {}});
   Job a = f.next(), b = f.next();
   EXPECT_FALSE(f.asha.next_job(WorkerId{1}).has_value());  // budget spent
   EXPECT_FALSE(f.asha.finished());                         // two still run
@@ -186,7 +186,7 @@ TEST(AshaLimits, TrialBudgetStopsNewTrialsAndRungThatNeverFillsEndsSweep) {
 }
 
 TEST(AshaLimits, WallTimeStopsHandingOutJobs) {
-  Fixture f(AshaConfig{}, ObjectiveMode::kMax, SweepLimits{0, 60.0});
+  Fixture f(AshaConfig{}, ObjectiveMode::kMax, SweepLimits{0, 60.0, {}});
   const Job a = f.next();
   f.clock.advance(61.0);
   EXPECT_FALSE(f.asha.next_job(WorkerId{0}).has_value());
@@ -196,7 +196,7 @@ TEST(AshaLimits, WallTimeStopsHandingOutJobs) {
 }
 
 TEST(AshaFailures, FailedTrialFreesItsSlotAndIsNeverPromoted) {
-  Fixture f(AshaConfig{}, ObjectiveMode::kMax, SweepLimits{3, 0});
+  Fixture f(AshaConfig{}, ObjectiveMode::kMax, SweepLimits{3, 0, {}});
   Job j[3] = {f.next(), f.next(), f.next()};
   f.asha.on_failure(j[1].trial, "boom");
   EXPECT_EQ(f.asha.running_jobs(), 2u);

@@ -90,5 +90,49 @@ TEST(RandomSampler, LogIntRangeReachesBothEnds) {
   EXPECT_EQ(hi, 256);
 }
 
+TEST(RandomSampler, FixedParametersAlwaysTakeTheirValue) {
+  SearchSpace space = demo_space();
+  space.add(ParamSpec::constant("epochs", std::int64_t{27}));
+  space.add(ParamSpec::constant("schedule", std::string("cosine")));
+  RandomSampler s(space, 2);
+  for (int i = 0; i < 1000; ++i) {
+    const ParamSet p = s.sample(TrialId{i});
+    ASSERT_TRUE(p.has("epochs"));
+    EXPECT_EQ(std::get<std::int64_t>(*p.find("epochs")), 27);
+    EXPECT_EQ(std::get<std::string>(*p.find("schedule")), "cosine");
+  }
+}
+
+TEST(RandomSampler, IntStepIsRespectedAndBothEndsReached) {
+  SearchSpace space;
+  ParamSpec hidden = ParamSpec::int_range("hidden", 16, 250);
+  hidden.step = 16;  // 16, 32, ..., 240: 15 values (256 > 250)
+  space.add(hidden);
+  RandomSampler s(space, 5);
+  std::set<std::int64_t> seen;
+  for (int i = 0; i < 5000; ++i) seen.insert(s.sample(TrialId{i}).get_int("hidden", 0));
+  std::set<std::int64_t> expected;
+  for (std::int64_t v = 16; v <= 240; v += 16) expected.insert(v);
+  EXPECT_EQ(seen, expected);
+}
+
+TEST(RandomSampler, InactiveParametersAreLeftOut) {
+  SearchSpace space;
+  space.add(ParamSpec::categorical("optimizer", {"adam", "sgd"}));
+  ParamSpec momentum = ParamSpec::float_range("momentum", 0.0, 0.99);
+  momentum.when.push_back(Condition{"optimizer", {std::string("sgd")}});
+  space.add(momentum);
+  RandomSampler s(space, 6);
+  int with_momentum = 0;
+  const int n = 4000;
+  for (int i = 0; i < n; ++i) {
+    const ParamSet p = s.sample(TrialId{i});
+    EXPECT_EQ(p.has("momentum"), p.get_string("optimizer", "") == "sgd") << p.to_string();
+    with_momentum += p.has("momentum");
+  }
+  // sgd with p = 1/2: sd = sqrt(4000 / 4) = 31.6; allow 5 sd.
+  EXPECT_NEAR(with_momentum, n / 2, 5 * 31.6);
+}
+
 }  // namespace
 }  // namespace rungs::core

@@ -106,6 +106,7 @@ TEST(Simulator, BusyFractionIsOneWhenConstantJobsFillEveryWorker) {
   EXPECT_DOUBLE_EQ(r.makespan, 20.0);
   EXPECT_DOUBLE_EQ(r.busy_seconds, 40.0);
   EXPECT_DOUBLE_EQ(r.busy_fraction, 1.0);
+  EXPECT_DOUBLE_EQ(r.longest_trial, 10.0);
 }
 
 // The same with 3 trials: the second worker idles over [10, 20): 30 / 40.
@@ -132,6 +133,62 @@ TEST(Simulator, WallTimeLimitCountsVirtualSeconds) {
   EXPECT_DOUBLE_EQ(r.makespan, 40.0);
   EXPECT_DOUBLE_EQ(record.metadata.wall_seconds, 40.0);
   EXPECT_DOUBLE_EQ(record.trials.back().start_time, 30.0);
+}
+
+// A scheduler that runs one one-epoch job at a time, `n` in all: the second
+// worker always idles, as under a rung barrier.
+class OneAtATime : public Scheduler {
+ public:
+  explicit OneAtATime(std::int64_t n) : n_(n) {}
+  std::optional<Job> next_job(WorkerId) override {
+    if (running_ || started_ >= n_) return std::nullopt;
+    running_ = true;
+    Job job;
+    job.trial = TrialId{started_++};
+    job.to_resource = 1;
+    return job;
+  }
+  Verdict on_report(const Report&) override {
+    running_ = false;
+    return Verdict::kComplete;
+  }
+  void on_failure(TrialId, const std::string&) override { running_ = false; }
+  bool finished() const override { return !running_ && started_ >= n_; }
+  std::size_t running_jobs() const override { return running_ ? 1 : 0; }
+
+ private:
+  std::int64_t n_;
+  std::int64_t started_ = 0;
+  bool running_ = false;
+};
+
+// Starts at 0, 10 and 20 s on one worker of two: busy 30 of 2 x 30
+// worker-seconds; until the last start, 20 of 2 x 20.
+TEST(Simulator, BusyFractionsCountWorkersTheSchedulerLeavesIdle) {
+  SimulationOptions o;
+  o.workers = 2;
+  o.epoch_seconds = 10.0;
+  Simulator sim(small_spec(3, 1, 1), o);
+  OneAtATime scheduler(3);
+  const SimulationReport r = sim.run(scheduler, nullptr);
+  EXPECT_DOUBLE_EQ(r.makespan, 30.0);
+  EXPECT_DOUBLE_EQ(r.busy_fraction, 0.5);
+  EXPECT_DOUBLE_EQ(r.last_start, 20.0);
+  EXPECT_DOUBLE_EQ(r.busy_fraction_until_last_start, 0.5);
+}
+
+// Never finished, never gives a job: the run cannot end, and says so.
+class Stuck : public OneAtATime {
+ public:
+  Stuck() : OneAtATime(0) {}
+  bool finished() const override { return false; }
+};
+
+TEST(Simulator, SchedulerThatStallsIsReported) {
+  SimulationOptions o;
+  Simulator sim(small_spec(3, 1, 1), o);
+  Stuck scheduler;
+  EXPECT_THROW(sim.run(scheduler, nullptr), std::logic_error);
 }
 
 TEST(Simulator, NullRecordGivesTheSameRun) {

@@ -148,6 +148,104 @@ PY
     expect_error "x.h5" "$RUNGS" summary x.h5
     expect_error "missing.h5.*(not found|does not exist)" "$RUNGS" summary missing.h5
     ;;
+  in_process)
+    make_data; write_config
+    "$RUNGS_SWEEP" --workers 2 --config sweep.yaml --archive a.h5 >log.txt 2>&1 || fail "$(cat log.txt)"
+    grep -q "2 workers" log.txt || fail "not 2 workers: $(cat log.txt)"
+    "$RUNGS" summary a.h5 | grep -q "trials: 4" || fail "summary: $("$RUNGS" summary a.h5)"
+    ;;
+  grid_shards)
+    make_data
+    cat >sweep.yaml <<'YAML'
+name: grid
+data: {path: data.h5}
+scheduler: {kind: fifo, max_resource: 1}
+sampler: {kind: grid}
+training: {threads: 1, device: cpu}
+space:
+  optimizer: {type: categorical, choices: [adam, sgd, adamw]}
+  hidden: {type: int, choices: [8, 16]}
+  lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true, grid: 2}
+YAML
+    for i in 0 1 2; do
+      "$RUNGS_SWEEP" --workers 1 --shard $i/3 --config sweep.yaml --archive s$i.h5 >log$i.txt 2>&1 \
+        || fail "shard $i: $(cat log$i.txt)"
+    done
+    "$PYTHON" - <<'PY' || fail "shards do not cover the grid exactly once"
+import h5py
+seen = []
+for i in range(3):
+    with h5py.File(f"s{i}.h5") as f:
+        p = f["trials/params"]
+        seen += [(p["optimizer"][k], int(p["hidden"][k]), round(float(p["lr"][k]), 9))
+                 for k in range(len(f["trials/trial_id"]))]
+assert len(seen) == 12, len(seen)            # 3 optimizers x 2 hidden x 2 lr
+assert len(set(seen)) == 12, "overlap between shards"
+PY
+    expect_error "--shard 3/3.*i/n" "$RUNGS_SWEEP" --workers 1 --shard 3/3 --config sweep.yaml --archive x.h5
+    ;;
+  asha_stopping)
+    make_data
+    cat >sweep.yaml <<'YAML'
+name: stopping
+seed: 2
+data: {path: data.h5}
+scheduler: {kind: asha, mode: stopping, eta: 3, min_resource: 1, max_resource: 9}
+sampler: {kind: random, trials: 12}
+training: {threads: 1, device: cpu}
+space:
+  lr: {type: float, low: 1.0e-4, high: 1.0, log: true}
+YAML
+    RANKS=3 sweep --config sweep.yaml --archive a.h5 >log.txt 2>&1 || fail "sweep: $(cat log.txt)"
+    "$PYTHON" - <<'PY' || fail "stopping-mode archive is wrong"
+import h5py, collections
+with h5py.File("a.h5") as f:
+    t, c = f["trials"], f["curves"]
+    status = [s.decode() if isinstance(s, bytes) else s for s in t["status"][:]]
+    assert "stopped" in status and "completed" in status, status
+    last = collections.defaultdict(int)
+    for tid, step in zip(c["trial_id"][:], c["step"][:]):
+        last[int(tid)] = max(last[int(tid)], int(step))
+    for i, s in enumerate(status):
+        # A stop takes effect at the rung where it was decided: no extra epochs.
+        if s == "stopped":
+            assert last[i] in (1, 3), (i, last[i])
+        if s == "completed":
+            assert last[i] == 9, (i, last[i])
+PY
+    ;;
+  simulate)
+    write_config  # no data set: the simulator trains nothing
+    sim() { "$RUNGS" simulate --config sweep.yaml --workers 3 --durations lognormal --seed 4 \
+      --set sampler.trials=20 "$@"; }
+    sim --archive runs/a.h5 >log.txt 2>&1 || fail "simulate: $(cat log.txt)"
+    grep -q "simulated 3 workers: 20 trials" log.txt || fail "no report: $(cat log.txt)"
+    grep -q "virtual makespan .* workers busy" log.txt || fail "no makespan: $(cat log.txt)"
+    grep -q "best: trial" log.txt || fail "no summary: $(cat log.txt)"
+    "$RUNGS" summary runs/a.h5 >summary.txt || fail "summary failed"
+    grep -q "trials: 20" summary.txt || fail "summary: $(cat summary.txt)"
+    sim --archive runs/b.h5 >/dev/null 2>&1 || fail "second run failed"
+    "$PYTHON" - <<'PY' || fail "simulated archive is wrong"
+import h5py, numpy as np
+a, b = h5py.File("runs/a.h5"), h5py.File("runs/b.h5")
+s = lambda v: v.decode() if isinstance(v, bytes) else v
+assert s(a.attrs["hosts"]) == "simulated" and s(a.attrs["devices"]) == "virtual"
+assert int(a.attrs["mpi_size"]) == 3
+# One curve row per step every trial trained; the same seed gives the same sweep.
+assert len(a["curves/step"]) == int(np.sum(a["trials/resource"][:]))
+for col in ("curves/trial_id", "curves/step", "curves/metric", "decisions/time"):
+    assert np.array_equal(a[col][:], b[col][:]), col
+PY
+    expect_error "already holds.*--overwrite" sim --archive runs/a.h5
+    sim --archive runs/a.h5 --overwrite >/dev/null 2>&1 || fail "--overwrite refused"
+    "$RUNGS" simulate --config sweep.yaml --workers 2 --objective branin --archive br.h5 \
+      >/dev/null 2>&1 || fail "branin simulation failed"
+    "$PYTHON" -c 'import h5py; assert set(h5py.File("br.h5")["trials/params"]) == {"x1", "x2"}' \
+      || fail "branin archive lacks params x1, x2"
+    expect_error "--curves linear.*power, exp, crossing" sim --curves linear --archive c.h5
+    expect_error "--workers must be >= 1" "$RUNGS" simulate --config sweep.yaml --workers 0 --archive c.h5
+    [ ! -e c.h5 ] || fail "an archive was written for bad input"
+    ;;
   *) fail "unknown case" ;;
 esac
 echo "ok ($case_name)"

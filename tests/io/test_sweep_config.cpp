@@ -330,9 +330,10 @@ TEST(SweepConfigValues, BadDeviceSuggestsNearestAndListsValues) {
 }
 
 TEST(SweepConfigValues, BadSchedulerModeListsValues) {
-  const auto e = error_of(base() + "scheduler: {mode: stopping}\n");
-  EXPECT_EQ(e.problem(), "scheduler.mode: 'stopping' is not a valid value");
-  EXPECT_TRUE(has(e.fix(), "promotion"));
+  const auto e = error_of(base() + "scheduler: {mode: stoping}\n");
+  EXPECT_EQ(e.problem(), "scheduler.mode: 'stoping' is not a valid value");
+  EXPECT_TRUE(has(e.fix(), "did you mean 'stopping'"));
+  EXPECT_TRUE(has(e.fix(), "promotion, stopping"));
 }
 
 TEST(SweepConfigValues, StringWhereNumberExpectedIsInputError) {

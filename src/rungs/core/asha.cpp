@@ -1,7 +1,5 @@
 #include "rungs/core/asha.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -9,16 +7,19 @@
 #include "rungs/core/seeding.hpp"
 
 namespace rungs::core {
+namespace {
 
-const char* to_string(Verdict v) {
-  switch (v) {
-    case Verdict::kContinue: return "continue";
-    case Verdict::kPause: return "pause";
-    case Verdict::kComplete: return "complete";
-    case Verdict::kStop: return "stop";
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+Verdict verdict_of(DecisionKind kind) {
+  switch (kind) {
+    case DecisionKind::kPause: return Verdict::kPause;
+    case DecisionKind::kComplete: return Verdict::kComplete;
+    default: return Verdict::kStop;
   }
-  return "unknown";
 }
+
+}  // namespace
 
 std::string AshaConfig::validate() const {
   std::ostringstream err;
@@ -40,43 +41,118 @@ std::vector<std::int64_t> AshaConfig::rung_resources() const {
   return r;
 }
 
+const char* to_string(AshaMode m) {
+  return m == AshaMode::kPromotion ? "promotion" : "stopping";
+}
+
+std::optional<AshaMode> parse_asha_mode(const std::string& s) {
+  for (AshaMode m : {AshaMode::kPromotion, AshaMode::kStopping}) {
+    if (s == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
+std::string AshaRules::validate(const AshaConfig& config) const {
+  std::ostringstream err;
+  if (grace_period < 0) {
+    err << "grace_period must be >= 0, got " << grace_period;
+  } else if (grace_period > config.max_resource) {
+    err << "grace_period (" << grace_period << ") exceeds max_resource ("
+        << config.max_resource << "), so no trial could ever be stopped"
+        << "; use a grace_period <= max_resource";
+  } else if (grace_period > 0 && mode == AshaMode::kPromotion) {
+    err << "grace_period applies to stopping mode only: promotion mode pauses trials and "
+           "never stops one"
+        << "; set mode: stopping, or remove grace_period";
+  }
+  return err.str();
+}
+
+// ---------------------------------------------------------------------------
+
 AshaScheduler::AshaScheduler(AshaConfig config, ObjectiveMode mode, SweepLimits limits,
                              Sampler& sampler, const Clock& clock, std::uint64_t sweep_seed,
                              DecisionSink sink)
-    : config_(config),
+    : AshaScheduler(config, AshaRules{}, mode, limits, sampler, clock, sweep_seed,
+                    std::move(sink)) {}
+
+AshaScheduler::AshaScheduler(AshaConfig config, AshaRules rules, ObjectiveMode mode,
+                             SweepLimits limits, Sampler& sampler, const Clock& clock,
+                             std::uint64_t sweep_seed, DecisionSink sink)
+    : AshaScheduler(config, rules, {BracketPlan{config.min_resource, 1}}, mode, limits, sampler,
+                    clock, sweep_seed, std::move(sink)) {}
+
+AshaScheduler::AshaScheduler(AshaConfig config, AshaRules rules, std::vector<BracketPlan> plan,
+                             ObjectiveMode mode, SweepLimits limits, Sampler& sampler,
+                             const Clock& clock, std::uint64_t sweep_seed, DecisionSink sink)
+    : rules_(rules),
       mode_(mode),
-      limits_(limits),
       sampler_(sampler),
-      clock_(clock),
       sweep_seed_(sweep_seed),
       sink_(std::move(sink)),
-      start_time_(clock.now_seconds()) {
-  const std::string problem = config_.validate();
+      gate_(limits, mode, sampler, clock) {
+  std::string problem = config.validate();
+  if (problem.empty()) problem = rules.validate(config);
+  if (problem.empty() && plan.empty()) problem = "no brackets to run";
   if (!problem.empty()) throw std::invalid_argument("scheduler: " + problem);
-  rung_resources_ = config_.rung_resources();
-  rungs_.resize(rung_resources_.size());
+  const bool promotion = rules.mode == AshaMode::kPromotion;
+  for (const BracketPlan& p : plan) {
+    if (p.min_resource < config.min_resource || p.min_resource > config.max_resource ||
+        p.weight < 1) {
+      throw std::invalid_argument("scheduler: bracket with minimum resource " +
+                                  std::to_string(p.min_resource) + " and weight " +
+                                  std::to_string(p.weight) + " does not fit the resources " +
+                                  std::to_string(config.min_resource) + ".." +
+                                  std::to_string(config.max_resource));
+    }
+    Bracket b;
+    b.resources = AshaConfig{config.eta, p.min_resource, config.max_resource}.rung_resources();
+    b.weight = p.weight;
+    for (std::size_t k = 0; k < b.resources.size(); ++k) {
+      // The top rung's entries are never promoted: no need to track them.
+      const bool track = promotion && k + 1 < b.resources.size();
+      b.rungs.emplace_back(config.eta, mode, track);
+    }
+    brackets_.push_back(std::move(b));
+  }
 }
 
-bool AshaScheduler::time_is_up() const {
-  return limits_.max_seconds > 0 && clock_.now_seconds() - start_time_ >= limits_.max_seconds;
-}
-
-bool AshaScheduler::may_start_new_trial() const {
-  return limits_.max_trials <= 0 || next_trial_ < limits_.max_trials;
-}
-
-long AshaScheduler::promotable_index(int k) const {
-  const auto& rung = rungs_[k];
-  const std::size_t top = rung.size() / static_cast<std::size_t>(config_.eta);
-  for (std::size_t i = 0; i < top; ++i) {
-    if (!rung[i].promoted) return static_cast<long>(i);
+int AshaScheduler::Bracket::promotable_rung() const {
+  for (int k = top() - 1; k >= 0; --k) {
+    if (rungs[static_cast<std::size_t>(k)].promotable()) return k;
   }
   return -1;
 }
 
+const std::vector<std::int64_t>& AshaScheduler::rung_resources(int bracket) const {
+  return brackets_.at(static_cast<std::size_t>(bracket)).resources;
+}
+
+const Rung& AshaScheduler::rung(int k, int bracket) const {
+  return brackets_.at(static_cast<std::size_t>(bracket)).rungs.at(static_cast<std::size_t>(k));
+}
+
+std::size_t AshaScheduler::rung_size(int k, int bracket) const { return rung(k, bracket).size(); }
+
+std::int64_t AshaScheduler::trials_in_bracket(int bracket) const {
+  return brackets_.at(static_cast<std::size_t>(bracket)).started;
+}
+
+std::size_t AshaScheduler::memory_bytes() const {
+  std::size_t bytes = trials_.capacity() * sizeof(TrialState);
+  for (const Bracket& b : brackets_) {
+    for (const Rung& r : b.rungs) bytes += r.memory_bytes();
+  }
+  return bytes;
+}
+
+std::uint64_t AshaScheduler::seed_of(TrialId t) const {
+  return derive_seed(sweep_seed_, t.value, SeedStream::kTraining);
+}
+
 void AshaScheduler::record(DecisionKind kind, TrialId t, int rung, double metric,
                            int worker) const {
-  if (sink_) sink_(Decision{t, rung, kind, clock_.now_seconds() - start_time_, metric, worker});
+  if (sink_) sink_(Decision{t, rung, kind, gate_.elapsed(), metric, worker});
 }
 
 AshaScheduler::TrialState& AshaScheduler::state_of(TrialId t, const char* caller) {
@@ -87,77 +163,172 @@ AshaScheduler::TrialState& AshaScheduler::state_of(TrialId t, const char* caller
   return trials_[static_cast<std::size_t>(t.value)];
 }
 
+// ---------------------------------------------------------------------------
+// Handing out jobs.
+
 std::optional<Job> AshaScheduler::next_job(WorkerId w) {
-  if (time_is_up()) return std::nullopt;
-  const int top_rung = static_cast<int>(rungs_.size()) - 1;
-  for (int k = top_rung - 1; k >= 0; --k) {
-    const long i = promotable_index(k);
-    if (i < 0) continue;
-    RungEntry& entry = rungs_[k][static_cast<std::size_t>(i)];
-    entry.promoted = true;
-    TrialState& st = trials_[static_cast<std::size_t>(entry.trial.value)];
-    st.target_rung = k + 1;
-    st.phase = TrialPhase::kRunning;
-    ++running_jobs_;
-    record(DecisionKind::kPromote, entry.trial, k + 1, entry.metric, w.value);
-    return Job{entry.trial, k + 1, rung_resources_[k], rung_resources_[k + 1], st.params,
-               st.seed};
+  if (!gate_.open()) return std::nullopt;
+  if (rules_.mode == AshaMode::kPromotion) {
+    if (auto job = promote(w)) return job;
   }
-  if (!may_start_new_trial()) return std::nullopt;
+  if (!gate_.budget_left(next_trial_)) return std::nullopt;
+  return start(w);
+}
+
+// Algorithm 2's get_job, over all brackets: the promotable trial at the
+// highest rung resource goes first (it is nearest to a finished model); equal
+// resources go to the smaller bracket.
+std::optional<Job> AshaScheduler::promote(WorkerId w) {
+  int best_b = -1, best_k = -1;
+  for (int b = 0; b < bracket_count(); ++b) {
+    const Bracket& br = brackets_[static_cast<std::size_t>(b)];
+    const int k = br.promotable_rung();
+    if (k < 0) continue;
+    if (best_b < 0 || br.resources[static_cast<std::size_t>(k)] >
+                          rung_resources(best_b)[static_cast<std::size_t>(best_k)]) {
+      best_b = b;
+      best_k = k;
+    }
+  }
+  if (best_b < 0) return std::nullopt;
+  Bracket& br = brackets_[static_cast<std::size_t>(best_b)];
+  Rung& rung = br.rungs[static_cast<std::size_t>(best_k)];
+  const RungEntry e = *rung.promotable();
+  rung.mark_promoted();
+  TrialState& st = trials_[static_cast<std::size_t>(e.trial.value)];
+  st.rung = best_k + 1;
+  st.phase = Phase::kRunning;
+  ++running_jobs_;
+  record(DecisionKind::kPromote, e.trial, best_k + 1, e.metric, w.value);
+  return Job{e.trial,     best_k + 1,        br.resources[static_cast<std::size_t>(best_k)],
+             br.resources[static_cast<std::size_t>(best_k) + 1], st.params, seed_of(e.trial),
+             best_b, {}};
+}
+
+// Promotion mode: a job to the end of rung 0. Stopping mode: one job to
+// max_resource, judged at every rung on the way.
+Job AshaScheduler::start(WorkerId w) {
+  const int b = choose_bracket();
+  Bracket& br = brackets_[static_cast<std::size_t>(b)];
   const TrialId id{next_trial_++};
   TrialState st;
   st.params = sampler_.sample(id);
-  st.seed = derive_seed(sweep_seed_, id.value, SeedStream::kTraining);
-  trials_.push_back(st);
+  st.bracket = static_cast<std::int16_t>(b);
+  trials_.push_back(std::move(st));
+  ++br.started;
   ++running_jobs_;
-  record(DecisionKind::kStart, id, 0, std::numeric_limits<double>::quiet_NaN(), w.value);
-  return Job{id, 0, 0, rung_resources_[0], st.params, st.seed};
+  record(DecisionKind::kStart, id, 0, kNaN, w.value);
+  const int to = rules_.mode == AshaMode::kPromotion ? 0 : br.top();
+  return Job{id, to, 0, br.resources[static_cast<std::size_t>(to)],
+             trials_.back().params, seed_of(id), b, {}};
 }
+
+// The bracket whose share of new trials is most overdue: the smallest
+// (started_b + 1) / weight_b, ties to the smaller b. Over every run of
+// sum(weights) consecutive trials, bracket b gets exactly weight_b of them,
+// interleaved as evenly as integers allow.
+int AshaScheduler::choose_bracket() const {
+  std::size_t best = 0;
+  for (std::size_t b = 1; b < brackets_.size(); ++b) {
+    const Bracket& x = brackets_[b];
+    const Bracket& y = brackets_[best];
+    if ((x.started + 1) * y.weight < (y.started + 1) * x.weight) best = b;
+  }
+  return static_cast<int>(best);
+}
+
+// ---------------------------------------------------------------------------
+// Reports.
 
 Verdict AshaScheduler::on_report(const Report& r) {
   TrialState& st = state_of(r.trial, "on_report");
-  if (st.phase != TrialPhase::kRunning) {
+  if (st.phase != Phase::kRunning) {
     throw std::invalid_argument("on_report: trial " + std::to_string(r.trial.value) +
                                 " has no job running");
   }
-  const int k = st.target_rung;
-  if (r.step < rung_resources_[k]) return Verdict::kContinue;
-  if (r.step > rung_resources_[k]) {
+  const Bracket& br = brackets_[static_cast<std::size_t>(st.bracket)];
+  const int job_end = rules_.mode == AshaMode::kPromotion ? st.rung : br.top();
+  const std::int64_t end = br.resources[static_cast<std::size_t>(job_end)];
+  if (r.step > end) {
     throw std::invalid_argument("on_report: trial " + std::to_string(r.trial.value) +
                                 " reported step " + std::to_string(r.step) +
-                                " past the end of its rung (" +
-                                std::to_string(rung_resources_[k]) + ")");
+                                " past the end of its rung (" + std::to_string(end) + ")");
   }
-  // Best first; equal metrics go to the smaller trial id.
-  auto& rung = rungs_[k];
-  const RungEntry entry{r.trial, r.metric, false};
-  auto ahead = [this](const RungEntry& a, const RungEntry& b) {
-    if (better(mode_, a.metric, b.metric)) return true;
-    if (better(mode_, b.metric, a.metric)) return false;
-    return a.trial < b.trial;
-  };
-  auto pos = std::upper_bound(rung.begin(), rung.end(), entry, ahead);
-  rung.insert(pos, entry);
+  sampler_.observe(r.trial, st.params, r.step, r.metric);
+  gate_.note(r.metric);
+  return rules_.mode == AshaMode::kPromotion ? on_promotion_report(st, r)
+                                             : on_stopping_report(st, r);
+}
+
+Verdict AshaScheduler::on_promotion_report(TrialState& st, const Report& r) {
+  Bracket& br = brackets_[static_cast<std::size_t>(st.bracket)];
+  const int k = st.rung;
+  if (r.step < br.resources[static_cast<std::size_t>(k)]) return Verdict::kContinue;
+  br.rungs[static_cast<std::size_t>(k)].add(r.trial, r.metric);
+  return end_job(st, r, k == br.top() ? DecisionKind::kComplete : DecisionKind::kPause, k);
+}
+
+// Judges every rung the step has reached (normally one: workers report every
+// step). Passing rung k is logged as a promotion to k + 1 with no worker: the
+// trial goes on in the job it already has.
+Verdict AshaScheduler::on_stopping_report(TrialState& st, const Report& r) {
+  Bracket& br = brackets_[static_cast<std::size_t>(st.bracket)];
+  const int top = br.top();
+  while (st.rung < top && br.resources[static_cast<std::size_t>(st.rung)] <= r.step) {
+    const int k = st.rung;
+    Rung& rung = br.rungs[static_cast<std::size_t>(k)];
+    rung.add(r.trial, r.metric);
+    const bool in_grace = br.resources[static_cast<std::size_t>(k)] < rules_.grace_period;
+    if (!in_grace && !rung.keeps(r.metric)) return end_job(st, r, DecisionKind::kStop, k);
+    st.rung = k + 1;
+    record(DecisionKind::kPromote, r.trial, k + 1, r.metric, -1);
+  }
+  if (r.step < br.resources[static_cast<std::size_t>(top)]) return Verdict::kContinue;
+  br.rungs[static_cast<std::size_t>(top)].add(r.trial, r.metric);
+  return end_job(st, r, DecisionKind::kComplete, top);
+}
+
+Verdict AshaScheduler::end_job(TrialState& st, const Report& r, DecisionKind kind, int rung) {
   --running_jobs_;
-  const bool last = k == static_cast<int>(rungs_.size()) - 1;
-  st.phase = last ? TrialPhase::kDone : TrialPhase::kPaused;
-  record(last ? DecisionKind::kComplete : DecisionKind::kPause, r.trial, k, r.metric, -1);
-  return last ? Verdict::kComplete : Verdict::kPause;
+  if (kind == DecisionKind::kPause) {
+    st.phase = Phase::kPaused;
+  } else {
+    st.phase = Phase::kDone;
+    st.params = ParamSet{};  // a finished trial needs its configuration no more
+  }
+  record(kind, r.trial, rung, r.metric, -1);
+  return verdict_of(kind);
 }
 
 void AshaScheduler::on_failure(TrialId t, const std::string& /*why*/) {
   TrialState& st = state_of(t, "on_failure");
-  if (st.phase == TrialPhase::kRunning) --running_jobs_;
-  st.phase = TrialPhase::kDone;
-  record(DecisionKind::kFail, t, st.target_rung, std::numeric_limits<double>::quiet_NaN(), -1);
+  if (st.phase != Phase::kRunning) return;
+  --running_jobs_;
+  st.phase = Phase::kDone;
+  st.params = ParamSet{};
+  record(DecisionKind::kFail, t, st.rung, kNaN, -1);
+}
+
+std::vector<std::int64_t> AshaScheduler::decision_steps(const Job& job) const {
+  std::vector<std::int64_t> steps;
+  if (rules_.mode == AshaMode::kPromotion) return steps;
+  const Bracket& br = brackets_.at(static_cast<std::size_t>(job.bracket));
+  for (int k = 0; k < br.top(); ++k) {
+    const std::int64_t r = br.resources[static_cast<std::size_t>(k)];
+    if (r > job.from_resource && r <= job.to_resource && r >= rules_.grace_period) {
+      steps.push_back(r);
+    }
+  }
+  return steps;
 }
 
 bool AshaScheduler::finished() const {
   if (running_jobs_ > 0) return false;
-  if (time_is_up()) return true;
-  if (may_start_new_trial()) return false;
-  for (int k = 0; k + 1 < static_cast<int>(rungs_.size()); ++k) {
-    if (promotable_index(k) >= 0) return false;
+  if (!gate_.open()) return true;
+  if (gate_.budget_left(next_trial_)) return false;
+  if (rules_.mode == AshaMode::kStopping) return true;
+  for (const Bracket& b : brackets_) {
+    if (b.promotable_rung() >= 0) return false;
   }
   return true;
 }

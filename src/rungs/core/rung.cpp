@@ -107,7 +107,7 @@ std::size_t Rung::memory_bytes() const {
 
 namespace {
 
-std::optional<std::int64_t> trial_budget(const SweepLimits& limits, const Sampler& sampler) {
+std::optional<std::int64_t> budget_of(const SweepLimits& limits, const Sampler& sampler) {
   std::optional<std::int64_t> budget;
   if (limits.max_trials > 0) budget = limits.max_trials;
   if (const auto size = sampler.size()) {
@@ -125,7 +125,7 @@ SweepGate::SweepGate(const SweepLimits& limits, ObjectiveMode mode, const Sample
       mode_(mode),
       clock_(clock),
       start_(clock.now_seconds()),
-      budget_(trial_budget(limits, sampler)) {}
+      budget_(budget_of(limits, sampler)) {}
 
 bool SweepGate::time_is_up() const {
   return limits_.max_seconds > 0 && elapsed() >= limits_.max_seconds;

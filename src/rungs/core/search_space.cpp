@@ -109,6 +109,11 @@ std::string check_numeric_range(const ParamSpec& s) {
         << "); swap them or widen the range";
     return err.str();
   }
+  if (s.type == ParamType::kInt && !(is_whole(s.low) && is_whole(s.high))) {
+    err << "an int range needs whole-number bounds, got low = " << s.low << ", high = " << s.high
+        << "; round them or use type: float";
+    return err.str();
+  }
   if (s.log && s.low <= 0.0) {
     err << "a log range needs low > 0, got low = " << s.low
         << "; use a positive lower bound such as 1e-6, or drop log: true";
@@ -215,7 +220,7 @@ std::int64_t ParamSpec::int_top() const { return int_low() + (int_count() - 1) *
 bool ParamSpec::can_take(const ParamValue& v) const {
   const std::optional<ParamValue> n = normalise(type, v);
   if (!n) return false;
-  if (fixed) return *n == *normalise(type, *fixed);
+  if (fixed) return *n == normalise(type, *fixed).value_or(*fixed);
   switch (type) {
     case ParamType::kFloat: {
       const double d = std::get<double>(*n);
@@ -282,7 +287,7 @@ const std::string& categorical_at(const ParamSpec& s, double u) {
 }  // namespace
 
 ParamValue ParamSpec::value_at(double u) const {
-  if (fixed) return *normalise(type, *fixed);
+  if (fixed) return normalise(type, *fixed).value_or(*fixed);
   switch (type) {
     case ParamType::kFloat: return float_at(*this, u);
     case ParamType::kInt: return int_at(*this, u);

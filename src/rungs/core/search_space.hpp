@@ -91,6 +91,7 @@ class ParamSet {
   std::string to_string() const;  // "lr=0.001 optimizer=adam"
 
   friend bool operator==(const ParamSet& a, const ParamSet& b) { return a.items_ == b.items_; }
+  friend bool operator!=(const ParamSet& a, const ParamSet& b) { return !(a == b); }
 
  private:
   std::vector<std::pair<std::string, ParamValue>> items_;

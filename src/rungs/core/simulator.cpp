@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "rungs/core/asha.hpp"
-#include "rungs/core/sampler.hpp"
+#include "rungs/core/factory.hpp"
 #include "rungs/core/seeding.hpp"
 
 namespace rungs::core {
@@ -337,8 +338,18 @@ void Simulator::schedule_step(int w) {
   events_.push(Event{clock_.now_seconds() + k.profile.epoch_seconds, next_order_++, w});
 }
 
+void Simulator::advance_to(double t) {
+  busy_integral_ += busy_workers_ * (t - clock_.now_seconds());
+  clock_.set(t);
+}
+
 void Simulator::start_jobs(SweepDriver& driver) {
   for (auto& [worker, job] : driver.assign()) {
+    ++busy_workers_;
+    if (job.from_resource == 0) {
+      last_start_ = clock_.now_seconds();
+      busy_at_last_start_ = busy_integral_;
+    }
     if (job.to_resource <= job.from_resource) {
       throw std::logic_error("simulate: the scheduler gave trial " +
                              std::to_string(job.trial.value) + " an empty job");
@@ -364,11 +375,13 @@ void Simulator::on_step(SweepDriver& driver, SweepRecord& record, int w, bool ke
   p.train_loss = p.val_loss;
   p.val_accuracy = 1.0 - p.val_loss;
   p.seconds = static_cast<double>(k.step) * k.profile.epoch_seconds;
+  longest_trial_ = std::max(longest_trial_, p.seconds);
   const Verdict v = driver.step_reported(WorkerId{w}, p);
   if (!keep_curves) record.curves.clear();
   if (v == Verdict::kContinue && k.step < k.to_resource) {
     schedule_step(w);
   } else {
+    --busy_workers_;
     driver.job_ended(WorkerId{w}, k.trial, true, "");
   }
 }
@@ -386,7 +399,7 @@ SimulationReport Simulator::run(Scheduler& scheduler, SweepRecord* record) {
   while (!events_.empty()) {
     const Event e = events_.top();
     events_.pop();
-    clock_.set(e.time);
+    advance_to(e.time);
     on_step(driver, r, e.worker, record != nullptr);
     start_jobs(driver);
   }
@@ -400,6 +413,11 @@ SimulationReport Simulator::run(Scheduler& scheduler, SweepRecord* record) {
   report.busy_seconds = busy_seconds_;
   report.busy_fraction =
       report.makespan > 0 ? busy_seconds_ / (options_.workers * report.makespan) : 0.0;
+  report.longest_trial = longest_trial_;
+  report.last_start = last_start_;
+  report.busy_fraction_until_last_start =
+      last_start_ > 0 ? busy_at_last_start_ / (options_.workers * last_start_)
+                      : std::numeric_limits<double>::quiet_NaN();
   report.trials = static_cast<std::int64_t>(r.trials.size());
   report.reports = reports_;
   report.decisions = decisions_;
@@ -429,14 +447,14 @@ SimulationReport simulate(const SweepSpec& spec, const SimulationOptions& option
   SweepSpec s = spec;
   s.space = SyntheticObjective::domain(options.objective, spec.space);
   Simulator sim(s, options);
-  if (record) describe_simulation(s, options, record->metadata);
-  if (record) record->space = s.space.params();
-  RandomSampler sampler(s.space, s.seed);
-  SweepLimits limits = s.limits;
-  limits.max_trials = s.trial_budget();
-  AshaScheduler scheduler(s.scheduler.asha, s.objective.mode, limits, sampler, sim.clock(), s.seed,
-                          sim.decision_sink(record));
-  return sim.run(scheduler, record);
+  if (record) {
+    describe_simulation(s, options, record->metadata);
+    record->space = s.space.params();
+  }
+  const std::unique_ptr<Sampler> sampler = make_sampler(s);
+  const std::unique_ptr<Scheduler> scheduler =
+      make_scheduler(s, *sampler, sim.clock(), sim.decision_sink(record));
+  return sim.run(*scheduler, record);
 }
 
 }  // namespace rungs::core

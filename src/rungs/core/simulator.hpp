@@ -118,6 +118,16 @@ struct SimulationReport {
   double makespan = 0.0;       // virtual seconds from the first job to the last step
   double busy_seconds = 0.0;   // virtual seconds workers spent training, summed
   double busy_fraction = 0.0;  // busy_seconds / (workers * makespan)
+  // The same over [0, last_start]: until the last new trial started, i.e.
+  // while the trial budget lasted. The drain after it (the last rungs of the
+  // last trials, long under heavy-tailed epoch times) idles workers under any
+  // scheduler; idling before it is the scheduler's doing (rung barriers).
+  double last_start = 0.0;
+  double busy_fraction_until_last_start = 0.0;  // NaN when every trial started at 0
+  // The most virtual seconds one trial trained. Its epochs run one after the
+  // other, so no scheduler that trains it as far ends before this: with
+  // busy_seconds / workers it bounds the makespan from below.
+  double longest_trial = 0.0;
   std::int64_t trials = 0;     // trials started
   std::int64_t reports = 0;    // steps reported
   std::int64_t decisions = 0;  // scheduler decisions (start, promote, pause, ...)
@@ -201,6 +211,7 @@ class Simulator {
     TrialProfile profile;
   };
 
+  void advance_to(double t);
   void start_jobs(SweepDriver& driver);
   void schedule_step(int w);
   void on_step(SweepDriver& driver, SweepRecord& record, int w, bool keep_curves);
@@ -215,6 +226,11 @@ class Simulator {
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
   std::uint64_t next_order_ = 0;
   double busy_seconds_ = 0.0;
+  int busy_workers_ = 0;
+  double busy_integral_ = 0.0;  // worker-seconds busy up to clock_
+  double last_start_ = 0.0;
+  double busy_at_last_start_ = 0.0;
+  double longest_trial_ = 0.0;
   std::int64_t reports_ = 0;
   std::int64_t decisions_ = 0;
 };

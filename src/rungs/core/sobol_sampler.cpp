@@ -24,8 +24,8 @@ SobolSampler::SobolSampler(SearchSpace space, std::uint64_t sweep_seed)
   int searched = 0;
   for (const ParamSpec& s : space_.params()) dimension_.push_back(s.fixed ? -1 : searched++);
   if (static_cast<std::size_t>(searched) > kMaxDimension) {
-    throw std::invalid_argument("the Sobol sampler supports at most 3667 searched parameters, got " +
-                                std::to_string(searched) + "; use kind: random");
+    throw std::invalid_argument("the Sobol sampler supports at most 3667 searched parameters, "
+                                "got " + std::to_string(searched) + "; use kind: random");
   }
   SplitMix64 masks(splitmix64(sweep_seed ^ kShiftSalt));
   for (int d = 0; d < searched; ++d) shift_.push_back(masks.next());

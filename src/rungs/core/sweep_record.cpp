@@ -33,6 +33,7 @@ void SweepRecord::on_job_started(const Job& job, int rank, const std::string& ho
     r.best_metric = kNaN;
     r.seed = job.seed;
     r.params = job.params;
+    r.bracket = job.bracket;
     r.start_time = now;
     trials.push_back(std::move(r));
   }

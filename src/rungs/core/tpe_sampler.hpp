@@ -19,15 +19,16 @@ namespace rungs::core {
 
 // TPE (Bergstra, Bardenet, Bengio and Kegl, "Algorithms for Hyper-Parameter
 // Optimization", NeurIPS 2011, section 4), in Optuna's modern form (Watanabe,
-// "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components",
-// 2023) where the two differ, with BOHB's choice of budget (Falkner, Klein and
-// Hutter, ICML 2018, section 4) for multi-fidelity results.
+// "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components
+// and Their Roles for Better Empirical Performance", 2023) where the two
+// differ, with BOHB's choice of budget (Falkner, Klein and Hutter, ICML 2018)
+// for multi-fidelity results.
 //
 // 1. Until some resource level holds max(startup_trials, searched params + 1)
 //    trials' results, a trial gets the RandomSampler's configuration.
-// 2. The model level is the highest resource with that many trials (BOHB: a
-//    small budget with many results beats a large one with few); each
-//    trial's latest metric at that resource counts.
+// 2. The model level is the highest resource with that many trials (BOHB:
+//    the largest budget with enough results to fit a model; below that the
+//    next lower one); each trial's latest metric at that resource counts.
 // 3. Those trials are ranked (ties by trial id); the best ceil(gamma * n),
 //    at least 1 and at most n - 1, are "good", the rest "bad".
 // 4. l(x) and g(x) are Parzen estimators (mixtures of kernels) fitted on the
@@ -47,11 +48,11 @@ namespace rungs::core {
 //      prior kernel is the user's weights. So the mixture is smoothed counts
 //      and a choice of weight 0 is never proposed.
 // 5. `candidates` draws from l(x); the one with the largest
-//    log l(x) - log g(x) is proposed (the expected-improvement maximiser,
-//    Bergstra et al. eq. 6).
+//    log l(x) - log g(x) is proposed (it maximises expected improvement,
+//    Bergstra et al. section 4.1).
 //
 // Independent mode (the default) models each parameter alone, so step 5 runs
-// per parameter. Multivariate mode (Falkner et al. section 4; Optuna's
+// per parameter. Multivariate mode (as BOHB's kernel density; Optuna's
 // multivariate=True) models the unconditional searched parameters jointly:
 // a kernel is a product over them, and a candidate is drawn whole from one
 // good observation's kernel. Conditional parameters are always modelled

@@ -26,6 +26,7 @@ struct TrialRecord {
   TrialStatus status = TrialStatus::kRunning;
   int rung = -1;                 // highest rung reached (-1: none yet)
   std::int64_t resource = 0;     // epochs trained so far
+  int bracket = 0;               // Hyperband bracket (0 for one-bracket schedulers)
   double metric = 0.0;           // objective at the last reported step (NaN: none)
   double best_metric = 0.0;      // best objective over all reported steps (NaN: none)
   std::uint64_t seed = 0;

@@ -82,6 +82,7 @@ void write_trial_columns(Hid g, const std::vector<core::TrialRecord>& t) {
                column<std::string>(t, [](const R& r) { return core::to_string(r.status); }));
   write_column(g, "rung", column<std::int64_t>(t, [](const R& r) { return r.rung; }));
   write_column(g, "resource", column<std::int64_t>(t, [](const R& r) { return r.resource; }));
+  write_column(g, "bracket", column<std::int64_t>(t, [](const R& r) { return r.bracket; }));
   write_column(g, "metric", column<double>(t, [](const R& r) { return r.metric; }));
   write_column(g, "best_metric", column<double>(t, [](const R& r) { return r.best_metric; }));
   write_column(g, "seed", column<std::uint64_t>(t, [](const R& r) { return r.seed; }));
@@ -272,7 +273,8 @@ core::SweepMetadata read_metadata(Hid root) {
 
 std::vector<core::TrialRecord> read_trial_columns(TableReader& t) {
   std::vector<std::int64_t> id = t.ints("trial_id"), rung = t.ints("rung"),
-                            resource = t.ints("resource"), rank = t.ints("rank");
+                            resource = t.ints("resource"), rank = t.ints("rank"),
+                            bracket = t.ints("bracket");
   std::vector<std::string> status = t.strings("status"), host = t.strings("host"),
                            device = t.strings("device"), error = t.strings("error");
   std::vector<double> metric = t.doubles("metric"), best = t.doubles("best_metric"),
@@ -294,6 +296,7 @@ std::vector<core::TrialRecord> read_trial_columns(TableReader& t) {
     r.status = *s;
     r.rung = to_int(rung[i], "/trials/rung");
     r.resource = resource[i];
+    r.bracket = to_int(bracket[i], "/trials/bracket");
     r.metric = metric[i];
     r.best_metric = best[i];
     r.seed = seed[i];

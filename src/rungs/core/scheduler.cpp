@@ -1,0 +1,85 @@
+// make_scheduler (factory.hpp): the one place a SweepSpec becomes a
+// Scheduler, so the MPI coordinator, the in-process driver and the simulator
+// all run the same core with the same checks.
+#include <stdexcept>
+#include <string>
+
+#include "rungs/core/asha.hpp"
+#include "rungs/core/factory.hpp"
+#include "rungs/core/fifo.hpp"
+#include "rungs/core/hyperband.hpp"
+#include "rungs/core/median_stopping.hpp"
+#include "rungs/core/sync_halving.hpp"
+
+namespace rungs::core {
+namespace {
+
+[[noreturn]] void reject(const std::string& what, const std::string& fix) {
+  throw std::invalid_argument("scheduler: " + what + "; " + fix);
+}
+
+AshaRules asha_rules(const SchedulerSpec& s) {
+  const auto mode = parse_asha_mode(s.mode);
+  if (!mode) reject("mode '" + s.mode + "' is not known", "use promotion or stopping");
+  return AshaRules{*mode, s.grace_period};
+}
+
+void check_common(const SchedulerSpec& s) {
+  const bool known = s.kind == "asha" || s.kind == "hyperband" || s.kind == "median" ||
+                     s.kind == "fifo" || s.kind == "sync_halving";
+  if (!known) reject("kind '" + s.kind + "' is not known", "use asha, hyperband, median or fifo");
+  if (!parse_asha_mode(s.mode)) reject("mode '" + s.mode + "' is not known", "use promotion or stopping");
+  const std::string problem = s.asha.validate();
+  if (!problem.empty()) throw std::invalid_argument("scheduler: " + problem);
+  if (s.brackets != 0 && s.kind != "hyperband") {
+    reject("brackets applies only to kind: hyperband", "remove brackets, or set kind: hyperband");
+  }
+  const bool stops = s.kind == "median" || s.mode == "stopping";
+  if (s.grace_period != 0 && (s.kind == "fifo" || s.kind == "sync_halving" || !stops)) {
+    reject("grace_period applies only to kind: median and to mode: stopping (this scheduler "
+           "never stops a running trial)",
+           "remove grace_period, or use mode: stopping or kind: median");
+  }
+}
+
+}  // namespace
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kContinue: return "continue";
+    case Verdict::kPause: return "pause";
+    case Verdict::kComplete: return "complete";
+    case Verdict::kStop: return "stop";
+  }
+  return "unknown";
+}
+
+std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, Sampler& sampler,
+                                          const Clock& clock, DecisionSink sink) {
+  const SchedulerSpec& s = spec.scheduler;
+  check_common(s);
+  SweepLimits limits = spec.limits;
+  limits.max_trials = spec.trial_budget();  // each scheduler also caps it by sampler.size()
+  const ObjectiveMode mode = spec.objective.mode;
+  if (s.kind == "asha") {
+    return std::make_unique<AshaScheduler>(s.asha, asha_rules(s), mode, limits, sampler, clock,
+                                           spec.seed, std::move(sink));
+  }
+  if (s.kind == "hyperband") {
+    return std::make_unique<HyperbandScheduler>(s.asha, asha_rules(s), s.brackets, mode, limits,
+                                                sampler, clock, spec.seed, std::move(sink));
+  }
+  if (s.kind == "median") {
+    const MedianStoppingConfig config{s.asha.max_resource, s.grace_period, s.min_samples};
+    return std::make_unique<MedianStoppingScheduler>(config, mode, limits, sampler, clock,
+                                                     spec.seed, std::move(sink));
+  }
+  if (s.kind == "sync_halving") {
+    return std::make_unique<SyncHalvingScheduler>(s.asha, 0, mode, limits, sampler, clock,
+                                                  spec.seed, std::move(sink));
+  }
+  return std::make_unique<FifoScheduler>(s.asha.max_resource, mode, limits, sampler, clock,
+                                         spec.seed, std::move(sink));
+}
+
+}  // namespace rungs::core
