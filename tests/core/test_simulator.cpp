@@ -252,6 +252,23 @@ TEST(TrialModel, CurveReachesTheTrueValueAtMaxResource) {
   }
 }
 
+// The multi-fidelity wrapper (final_noise 0): noisy early, exact at the end.
+TEST(TrialModel, NoiseCanVanishAtMaxResource) {
+  SimulationOptions o;
+  o.noise = 0.1;
+  o.final_noise = 0.0;
+  const SweepSpec spec = one_param_spec();
+  TrialModel m(o, SyntheticObjective(ObjectiveFunction::kGeneric, spec.space, 1), 27);
+  ParamSet x;
+  x.set("x", 0.3);
+  const TrialProfile p = m.profile(TrialId{2}, x);
+  EXPECT_DOUBLE_EQ(m.value_at(p, TrialId{2}, 27), p.final_value);
+  EXPECT_NE(m.value_at(p, TrialId{2}, 1), p.final_value + p.gap);
+  o.final_noise = 1.0;
+  TrialModel noisy(o, SyntheticObjective(ObjectiveFunction::kGeneric, spec.space, 1), 27);
+  EXPECT_NE(noisy.value_at(noisy.profile(TrialId{2}, x), TrialId{2}, 27), p.final_value);
+}
+
 // Crossing curves: a configuration at the hidden optimum starts worse than a
 // poor one, and ends better.
 TEST(TrialModel, CrossingCurvesRankTheBestLastAtTheFirstStep) {

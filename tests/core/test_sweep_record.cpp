@@ -21,7 +21,7 @@ class FixedSampler : public Sampler {
 // the coordinator drives it from MPI messages.
 struct DriverFixture {
   DriverFixture()
-      : asha(AshaConfig{3, 1, 3}, ObjectiveMode::kMax, SweepLimits{4, 0}, sampler, clock, 1,
+      : asha(AshaConfig{3, 1, 3}, ObjectiveMode::kMax, SweepLimits{4, 0, {}}, sampler, clock, 1,
              [this](const Decision& d) { record.decisions.push_back(d); }),
         driver(asha, record, clock, {{"n0", "cpu"}, {"n1", "cuda:0"}}) {
     record.metadata.rung_resources = {1, 3};

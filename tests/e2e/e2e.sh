@@ -183,6 +183,10 @@ assert len(seen) == 12, len(seen)            # 3 optimizers x 2 hidden x 2 lr
 assert len(set(seen)) == 12, "overlap between shards"
 PY
     expect_error "--shard 3/3.*i/n" "$RUNGS_SWEEP" --workers 1 --shard 3/3 --config sweep.yaml --archive x.h5
+    # A shard of a random sampler would repeat the other shards' draws.
+    write_config
+    expect_error "sweep.yaml.*shard" sweep --config sweep.yaml --archive r.h5 --shard 0/2
+    [ ! -e r.h5 ] || fail "an archive was written for a refused sweep"
     ;;
   asha_stopping)
     make_data

@@ -87,7 +87,7 @@ std::string format_simulation_report(const core::SimulationReport& r, int worker
                   core::format_duration(r.last_start).c_str());
     out += buf;
   }
-  std::snprintf(buf, sizeof buf, "\nreal time %.3f s\n", r.real_seconds);
+  std::snprintf(buf, sizeof buf, "\nreal time %.3g s\n", r.real_seconds);
   return out + buf;
 }
 

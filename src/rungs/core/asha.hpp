@@ -62,6 +62,8 @@ struct AshaRules {
   std::string validate(const AshaConfig& config) const;  // empty when usable
 };
 
+// ASHA in either mode over one or more brackets (see the top of this file);
+// every trial, rung and decision of the sweep goes through it.
 class AshaScheduler : public Scheduler {
  public:
   // Promotion mode, one bracket: Algorithm 2 as published.

@@ -114,7 +114,6 @@ std::optional<Job> MedianStoppingScheduler::next_job(WorkerId w) {
   const TrialId id{trials_started()};
   TrialState st;
   st.params = sampler_.sample(id);
-  st.best = kNaN;
   trials_.push_back(std::move(st));
   ++running_jobs_;
   record(DecisionKind::kStart, id, kNaN, w.value);

@@ -18,6 +18,7 @@
 // Each step keeps its running averages in a two-heap running median:
 // O(log n) per report, 8 bytes per reported step per trial.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -78,7 +79,7 @@ class MedianStoppingScheduler : public Scheduler {
   struct TrialState {
     ParamSet params;  // released when the trial is over
     double sum = 0.0;
-    double best;
+    double best = std::numeric_limits<double>::quiet_NaN();
     std::int64_t steps = 0;      // reports received
     std::int64_t last_step = 0;
     Phase phase = Phase::kRunning;

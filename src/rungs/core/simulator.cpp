@@ -68,8 +68,6 @@ double normalised(const ParamSpec& s, const ParamValue& v) {
   return (x - s.low) / (s.high - s.low);
 }
 
-ObjectiveMode mode_of(const SweepSpec& spec) { return spec.objective.mode; }
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -279,11 +277,14 @@ double TrialModel::curve(const TrialProfile& p, double t) const {
 
 double TrialModel::value_at(const TrialProfile& p, TrialId trial, std::int64_t step) const {
   const double t = static_cast<double>(std::max<std::int64_t>(step, 1));
-  double m = p.final_value + p.gap * curve(p, t);
-  if (options_.noise > 0) {
+  const double h = curve(p, t);  // 1 at the first step, 0 at max_resource
+  double m = p.final_value + p.gap * h;
+  const double f = options_.final_noise;
+  const double sd = options_.noise * objective_.scale() * (f + (1.0 - f) * h);
+  if (sd > 0) {
     Draws d(splitmix64(stream_seed(options_.seed, trial.value, SimStream::kNoise) ^
                        static_cast<std::uint64_t>(step)));
-    m += options_.noise * objective_.scale() * d.normal();
+    m += sd * d.normal();
   }
   return m;
 }
@@ -322,6 +323,9 @@ Simulator::Simulator(const SweepSpec& spec, SimulationOptions options)
   if (!(options_.epoch_seconds > 0)) throw std::invalid_argument("simulate: epoch seconds must be > 0");
   if (options_.sigma < 0 || options_.noise < 0) {
     throw std::invalid_argument("simulate: sigma and noise must be >= 0");
+  }
+  if (options_.final_noise < 0 || options_.final_noise > 1) {
+    throw std::invalid_argument("simulate: final_noise must be in [0, 1]");
   }
   workers_.resize(static_cast<std::size_t>(options_.workers));
 }
@@ -387,6 +391,8 @@ void Simulator::on_step(SweepDriver& driver, SweepRecord& record, int w, bool ke
 }
 
 SimulationReport Simulator::run(Scheduler& scheduler, SweepRecord* record) {
+  if (ran_) throw std::logic_error("simulate: a Simulator runs once; make a new one");
+  ran_ = true;
   const auto real_start = std::chrono::steady_clock::now();
   SweepRecord scratch;
   describe_simulation(spec_, options_, scratch.metadata);
@@ -408,36 +414,38 @@ SimulationReport Simulator::run(Scheduler& scheduler, SweepRecord* record) {
                            "gives no job to " + std::to_string(driver.idle_workers()) +
                            " idle workers");
   }
-  SimulationReport report;
-  report.makespan = driver.elapsed();
-  report.busy_seconds = busy_seconds_;
-  report.busy_fraction =
-      report.makespan > 0 ? busy_seconds_ / (options_.workers * report.makespan) : 0.0;
-  report.longest_trial = longest_trial_;
-  report.last_start = last_start_;
-  report.busy_fraction_until_last_start =
-      last_start_ > 0 ? busy_at_last_start_ / (options_.workers * last_start_)
-                      : std::numeric_limits<double>::quiet_NaN();
-  report.trials = static_cast<std::int64_t>(r.trials.size());
-  report.reports = reports_;
-  report.decisions = decisions_;
-  finish_report(r, report);
+  SimulationReport report = make_report(r, driver.elapsed());
   if (record) record->finish(report.makespan);
   report.real_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - real_start).count();
   return report;
 }
 
-void Simulator::finish_report(const SweepRecord& record, SimulationReport& report) const {
-  const std::int64_t full = spec_.scheduler.asha.max_resource;
+SimulationReport Simulator::make_report(const SweepRecord& record, double makespan) const {
+  SimulationReport r;
+  const double workers = options_.workers;
+  r.makespan = makespan;
+  r.busy_seconds = busy_seconds_;
+  r.busy_fraction = makespan > 0 ? busy_seconds_ / (workers * makespan) : 0.0;
+  r.longest_trial = longest_trial_;
+  r.last_start = last_start_;
+  r.busy_fraction_until_last_start = last_start_ > 0
+                                         ? busy_at_last_start_ / (workers * last_start_)
+                                         : std::numeric_limits<double>::quiet_NaN();
+  r.trials = static_cast<std::int64_t>(record.trials.size());
+  r.reports = reports_;
+  r.decisions = decisions_;
+  // The best configuration trained to max_resource, by its reported metric.
   const TrialRecord* best = nullptr;
   for (const TrialRecord& t : record.trials) {
-    if (t.resource < full || std::isnan(t.metric)) continue;
-    if (!best || better(mode_of(spec_), t.metric, best->metric)) best = &t;
+    if (t.resource < spec_.scheduler.asha.max_resource || std::isnan(t.metric)) continue;
+    if (!best || better(spec_.objective.mode, t.metric, best->metric)) best = &t;
   }
-  if (!best) return;
-  report.best_trial = best->id;
-  report.best_true_value = model_.objective().value(best->params);
+  if (best) {
+    r.best_trial = best->id;
+    r.best_true_value = model_.objective().value(best->params);
+  }
+  return r;
 }
 
 // ---------------------------------------------------------------------------

@@ -25,17 +25,22 @@
 //    jobs to idle workers. Failures are not simulated.
 // 5. The run ends when no event is left; the scheduler must then be finished.
 //
-// Curves (Domhan et al., IJCAI 2015 and Klein et al., ICLR 2017 for the
-// shapes; Li et al., MLSys 2020, Section 4 for crossing curves fooling early
-// stopping) approach each configuration's true value f(x) as the resource
+// Curves (power-law and exponential families as in Domhan et al., IJCAI 2015;
+// crossing curves are the case where early results mislead, which motivates
+// Hyperband's brackets, Li et al., JMLR 2018) approach each configuration's true value f(x) as the resource
 // grows and reach it at max_resource, plus Gaussian noise:
 //   power law     m(t) = f + gap * (t^-a - R^-a) / (1 - R^-a)
 //   exponential   m(t) = f + gap * (e^(-t/tau) - e^(-R/tau)) / (e^(-1/tau) - e^(-R/tau))
 //   crossing      power law whose gap grows as f gets better: the best
 //                 configurations start slowest, so early rungs rank them low.
-// These are the brief's f + (m0 - f) * t^-a forms rescaled so that m(1) =
+// These are the usual f + (m0 - f) * t^-a forms rescaled so that m(1) =
 // f + gap and m(R) = f. Values are loss-like (smaller is better); a step
 // reports val_loss = train_loss = m(t) and val_accuracy = 1 - m(t).
+//
+// Epoch times: constant, or lognormal with the given mean and sigma, drawn
+// once per trial (an epoch's cost follows the configuration: model size,
+// batch size), so every epoch of a slow trial is slow: a heavy tail of
+// stragglers, which is what asynchronous scheduling is for.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -109,6 +114,10 @@ struct SimulationOptions {
   double epoch_seconds = 60.0;  // mean virtual seconds per epoch
   double sigma = 1.0;           // lognormal: sigma of log(epoch seconds)
   double noise = 0.02;          // per-step noise, standard deviation in units of scale()
+  // The noise left at max_resource, as a fraction of `noise`; in between it
+  // shrinks with the curve's gap. 1: the same noise at every step (a noisy
+  // validation set); 0: the multi-fidelity wrapper, exact f(x) at max_resource.
+  double final_noise = 1.0;
   ObjectiveFunction objective = ObjectiveFunction::kGeneric;
   std::uint64_t seed = 0;       // curves, durations, noise and the generic optimum
 };
@@ -190,8 +199,9 @@ class Simulator {
 
   const Clock& clock() const { return clock_; }
   DecisionSink decision_sink(SweepRecord* record);
-  // Runs the sweep to its end. A scheduler that is not finished when nothing
-  // runs and it hands out nothing is a bug: std::logic_error.
+  // Runs the sweep to its end, once per Simulator. A scheduler that is not
+  // finished when nothing runs and it hands out nothing is a bug:
+  // std::logic_error.
   SimulationReport run(Scheduler& scheduler, SweepRecord* record);
   const TrialModel& model() const { return model_; }
 
@@ -216,7 +226,7 @@ class Simulator {
   void schedule_step(int w);
   void on_step(SweepDriver& driver, SweepRecord& record, int w, bool keep_curves);
   void end_job(SweepDriver& driver, int w);
-  void finish_report(const SweepRecord& record, SimulationReport& r) const;
+  SimulationReport make_report(const SweepRecord& record, double makespan) const;
 
   SweepSpec spec_;
   SimulationOptions options_;
@@ -231,6 +241,7 @@ class Simulator {
   double last_start_ = 0.0;
   double busy_at_last_start_ = 0.0;
   double longest_trial_ = 0.0;
+  bool ran_ = false;
   std::int64_t reports_ = 0;
   std::int64_t decisions_ = 0;
 };

@@ -67,10 +67,24 @@ void claim_archive_path(const std::string& path, const std::string& sweep, bool 
   }
 }
 
+// Settings that are each valid but do not fit together (a shard of a random
+// sampler, a grid larger than the trial budget allows...) surface when the
+// sampler and scheduler are built: build them once now, before any training.
+void check_scheduling(const core::SweepSpec& spec, const std::string& config_path) {
+  try {
+    core::SteadyClock clock;
+    const auto sampler = core::make_sampler(spec);
+    core::make_scheduler(spec, *sampler, clock);
+  } catch (const std::invalid_argument& e) {
+    throw core::InputError(config_path, e.what(), "see docs/scheduling.md");
+  }
+}
+
 SweepSetup set_up(const SweepOptions& options, bool coordinator, int workers_on_node) {
   SweepSetup s;
   s.spec = io::load_sweep_config(options.config_path, options.overrides);
   s.spec.sampler.shard = options.shard;
+  check_scheduling(s.spec, options.config_path);
   if (coordinator) claim_archive_path(options.archive_path, s.spec.name, options.overwrite);
   s.checkpoint_dir = s.spec.checkpoint.dir.empty() ? options.archive_path + ".checkpoints"
                                                    : s.spec.checkpoint.dir;
