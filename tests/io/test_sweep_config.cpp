@@ -85,8 +85,14 @@ TEST(SweepConfigFile, ParsesReferenceConfig) {
   EXPECT_EQ(s.sampler.trials, 500);
   EXPECT_EQ(s.limits.max_trials, 2000);
   EXPECT_DOUBLE_EQ(s.limits.max_seconds, 7200.0);  // 2h = 2 * 3600 s
-  ASSERT_EQ(s.space.params().size(), 4u);
+  ASSERT_EQ(s.space.params().size(), 7u);
   EXPECT_TRUE(s.space.find("lr")->log);
+  EXPECT_EQ(s.space.find("momentum")->when.at(0).parent, "optimizer");
+  EXPECT_EQ(s.space.find("batch_size")->step, 32);
+  EXPECT_TRUE(s.space.find("dropout")->fixed.has_value());
+  EXPECT_EQ(s.sampler.tpe.candidates, 24);
+  ASSERT_TRUE(s.limits.target.has_value());
+  EXPECT_DOUBLE_EQ(*s.limits.target, 0.99);
   EXPECT_EQ(s.space.find("hidden")->int_choices, (std::vector<std::int64_t>{32, 64, 128, 256}));
   EXPECT_EQ(s.space.find("optimizer")->weights, (std::vector<double>{2, 1, 1}));
   EXPECT_DOUBLE_EQ(s.output.archive_interval, 30.0);
