@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "rungs/core/sweep_event.hpp"
+
 namespace rungs::core {
 
 double objective_value(const CurvePoint& p, const std::string& metric) {
@@ -13,53 +15,212 @@ double objective_value(const CurvePoint& p, const std::string& metric) {
 }
 
 SweepDriver::SweepDriver(Scheduler& scheduler, SweepRecord& record, const Clock& clock,
-                         std::vector<WorkerInfo> workers)
+                         std::vector<WorkerInfo> workers, int retries)
     : scheduler_(scheduler),
       record_(record),
       clock_(clock),
       start_(clock.now_seconds()),
-      workers_(std::move(workers)) {}
+      workers_(std::move(workers)),
+      retries_(retries) {}
+
+void SweepDriver::emit(const SweepEvent& e) const {
+  if (sink_) sink_(e);
+}
+
+WorkerInfo SweepDriver::info_of(WorkerId w) const {
+  return static_cast<std::size_t>(w.value) < workers_.size()
+             ? workers_[static_cast<std::size_t>(w.value)]
+             : WorkerInfo{};
+}
+
+void SweepDriver::begin_session() {
+  SweepEvent e;
+  e.kind = SweepEventKind::kSession;
+  e.time = elapsed();
+  e.workers = workers_;
+  emit(e);
+}
 
 void SweepDriver::worker_ready(WorkerId w) { idle_.push_back(w); }
 
-Verdict SweepDriver::step_reported(WorkerId /*w*/, CurvePoint point) {
+// Shared by live steps and replay: the record and the scheduler see a step
+// once, whatever restarts repeat it.
+Verdict SweepDriver::process_step(CurvePoint& point) {
   point.metric = objective_value(point, record_.metadata.objective_metric);
-  const TrialRecord* trial = record_.find(point.trial);
-  if (trial && trial->status != TrialStatus::kRunning) {
+  auto job = inflight_.find(point.trial.value);
+  auto seen = reported_.find(point.trial.value);
+  if (seen != reported_.end() && point.step <= seen->second && job != inflight_.end() &&
+      job->second.open) {
+    return Verdict::kContinue;  // a restarted job repeating a step already recorded
+  }
+  if (job == inflight_.end() || !job->second.open) {
     // A stopped trial's worker may finish one more step before it hears the
     // stop: keep the real data point, but the scheduler has moved on.
     record_.curves.push_back(point);
     return Verdict::kStop;
   }
+  reported_[point.trial.value] = point.step;
   record_.on_step(point);
   const Verdict v = scheduler_.on_report(Report{point.trial, point.step, point.metric});
-  if (v != Verdict::kContinue) record_.on_job_ended(point.trial, v, elapsed());
+  if (v != Verdict::kContinue) {
+    record_.on_job_ended(point.trial, v, elapsed());
+    job->second.open = false;
+  }
   return v;
 }
 
-void SweepDriver::job_ended(WorkerId w, TrialId trial, bool ok, const std::string& error) {
-  if (!ok) {
-    scheduler_.on_failure(trial, error);
-    record_.on_trial_failed(trial, error, elapsed());
+Verdict SweepDriver::step_reported(WorkerId w, CurvePoint point) {
+  const Verdict v = process_step(point);
+  SweepEvent e;
+  e.kind = SweepEventKind::kStep;
+  e.time = elapsed();
+  e.worker = w.value;
+  e.point = point;
+  e.verdict = v;
+  emit(e);
+  return v;
+}
+
+void SweepDriver::end_job(WorkerId w, TrialId trial, bool ok, const std::string& error,
+                          std::int64_t interrupted_at) {
+  auto it = inflight_.find(trial.value);
+  if (it != inflight_.end()) {
+    InFlight f = it->second;
+    inflight_.erase(it);
+    if (f.open && interrupted_at >= 0) {
+      f.job.from_resource = interrupted_at;  // resume where its state was saved
+      requeued_.push_back(f.job);
+    } else if (f.open && !ok && failures_[trial.value]++ < retries_) {
+      record_.trials[static_cast<std::size_t>(trial.value)].error = error;
+      requeued_.push_back(f.job);  // retry from the job's own starting point
+    } else if (f.open && !ok) {
+      scheduler_.on_failure(trial, error);
+      record_.on_trial_failed(trial, error, elapsed());
+    } else if (f.open) {
+      const std::string why = "the worker ended the job before its last step";
+      scheduler_.on_failure(trial, why);
+      record_.on_trial_failed(trial, why, elapsed());
+    }
   }
   idle_.push_back(w);
 }
 
+void SweepDriver::job_ended(WorkerId w, TrialId trial, bool ok, const std::string& error,
+                            std::int64_t interrupted_at) {
+  end_job(w, trial, ok, error, interrupted_at);
+  SweepEvent e;
+  e.kind = SweepEventKind::kJobEnded;
+  e.time = elapsed();
+  e.worker = w.value;
+  e.trial = trial;
+  e.ok = ok;
+  e.error = error;
+  e.interrupted_at = interrupted_at;
+  emit(e);
+}
+
+void SweepDriver::start_job(WorkerId w, const Job& job) {
+  const WorkerInfo info = info_of(w);
+  record_.on_job_started(job, w.value, info.host, info.device, elapsed());
+  inflight_[job.trial.value] = InFlight{job, w, true};
+}
+
 std::vector<std::pair<WorkerId, Job>> SweepDriver::assign() {
   std::vector<std::pair<WorkerId, Job>> out;
-  while (!idle_.empty()) {
+  while (!idle_.empty() && !draining_) {
     const WorkerId w = idle_.front();
-    auto job = scheduler_.next_job(w);
-    if (!job) break;
+    Job job;
+    if (!requeued_.empty()) {
+      job = requeued_.front();
+      requeued_.pop_front();
+    } else {
+      auto next = scheduler_.next_job(w);
+      if (!next) break;
+      job = std::move(*next);
+      job.decision_steps = scheduler_.decision_steps(job);
+    }
     idle_.pop_front();
-    job->decision_steps = scheduler_.decision_steps(*job);
-    const WorkerInfo info = static_cast<std::size_t>(w.value) < workers_.size()
-                                ? workers_[static_cast<std::size_t>(w.value)]
-                                : WorkerInfo{};
-    record_.on_job_started(*job, w.value, info.host, info.device, elapsed());
-    out.emplace_back(w, std::move(*job));
+    start_job(w, job);
+    SweepEvent e;
+    e.kind = SweepEventKind::kJobStarted;
+    e.time = elapsed();
+    e.worker = w.value;
+    e.job = job;
+    emit(e);
+    out.emplace_back(w, std::move(job));
   }
   return out;
+}
+
+// Jobs the scheduler still counts as running, whose worker is gone (a new
+// session) or never said it ended: run them again.
+void SweepDriver::requeue_open_jobs() {
+  for (auto& [trial, f] : inflight_) {
+    if (f.open) requeued_.push_back(f.job);
+  }
+  inflight_.clear();
+  idle_.clear();
+}
+
+namespace {
+
+std::string diverged(std::size_t index, const std::string& what) {
+  return "journal replay diverged at event " + std::to_string(index) + ": " + what +
+         " (was the sweep's configuration changed since it started?)";
+}
+
+}  // namespace
+
+void SweepDriver::replay(const std::vector<SweepEvent>& events, ResumableClock& clock) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const SweepEvent& e = events[i];
+    clock.set_replay_time(e.time);
+    const WorkerId w{e.worker};
+    switch (e.kind) {
+      case SweepEventKind::kSession:
+        requeue_open_jobs();
+        workers_ = e.workers;
+        break;
+      case SweepEventKind::kJobStarted: {
+        Job job = e.job;
+        bool restart = false;
+        for (auto it = requeued_.begin(); it != requeued_.end(); ++it) {
+          if (it->trial == job.trial) {
+            requeued_.erase(it);
+            restart = true;
+            break;
+          }
+        }
+        if (!restart) {
+          auto next = scheduler_.next_job(w);
+          if (!next || next->trial != job.trial || next->rung != job.rung ||
+              next->from_resource != job.from_resource) {
+            throw std::runtime_error(diverged(
+                i, "the journal starts trial " + std::to_string(job.trial.value) +
+                       " but the scheduler " +
+                       (next ? "gives trial " + std::to_string(next->trial.value) : "gives none")));
+          }
+        }
+        start_job(w, job);
+        break;
+      }
+      case SweepEventKind::kStep: {
+        CurvePoint point = e.point;
+        const Verdict v = process_step(point);
+        if (v != e.verdict) {
+          throw std::runtime_error(diverged(i, "trial " + std::to_string(point.trial.value) +
+                                                   " step " + std::to_string(point.step) +
+                                                   ": verdict " + to_string(v) + ", journal " +
+                                                   to_string(e.verdict)));
+        }
+        break;
+      }
+      case SweepEventKind::kJobEnded:
+        end_job(w, e.trial, e.ok, e.error, e.interrupted_at);
+        break;
+    }
+  }
+  requeue_open_jobs();  // whoever ran them is gone
 }
 
 }  // namespace rungs::core

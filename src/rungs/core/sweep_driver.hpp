@@ -1,9 +1,17 @@
 #pragma once
 // The transport-free heart of a sweep's coordinator: turns worker events
 // (ready, step reported, job ended) into scheduler calls and record updates,
-// and says which idle worker gets which job. The MPI coordinator feeds it
-// from messages; tests feed it by hand.
+// says which idle worker gets which job, and tells the journal every event.
+// The MPI coordinator and the in-process driver feed it from messages, the
+// simulator from its event queue, tests by hand.
+//
+// Replaying a journal through replay() rebuilds the record and the
+// scheduler's state (the core is deterministic), and requeues the jobs that
+// were in flight when the sweep stopped: they restart from their last
+// checkpoint on the next free worker.
 #include <deque>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +21,8 @@
 #include "rungs/core/sweep_record.hpp"
 
 namespace rungs::core {
+
+struct SweepEvent;
 
 // The objective's value among a step's metrics: "val_accuracy", "val_loss"
 // or "train_loss".
@@ -25,33 +35,72 @@ struct WorkerInfo {
 
 class SweepDriver {
  public:
-  // `workers[i]` describes worker (rank) i. `clock` measures sweep time from
-  // the driver's construction.
+  // `workers[i]` describes worker (rank) i. Sweep time is `clock`'s time
+  // minus its time at construction. A failed job is run again up to
+  // `retries` times before its trial counts as failed.
   SweepDriver(Scheduler& scheduler, SweepRecord& record, const Clock& clock,
-              std::vector<WorkerInfo> workers);
+              std::vector<WorkerInfo> workers, int retries = 0);
+
+  // Every event from now on also goes to `sink` (the journal).
+  void set_event_sink(std::function<void(const SweepEvent&)> sink) { sink_ = std::move(sink); }
+  // Rebuilds state from journaled events, setting `clock` to each event's
+  // time. Throws std::runtime_error if the scheduler decides differently
+  // from the journal (a changed configuration).
+  void replay(const std::vector<SweepEvent>& events, ResumableClock& clock);
+  // A run of the sweep begins with these workers (journaled).
+  void begin_session();
 
   void worker_ready(WorkerId w);
   // A step of the job `w` runs. The step's objective is taken from the
   // record's objective metric. kStop means: tell the worker to stop this
   // trial now (it may already have been told; say it again, it is harmless).
   Verdict step_reported(WorkerId w, CurvePoint point);
-  // The job of `w` ended: normally (ok) or with `error`. Either way `w` is
-  // free again.
-  void job_ended(WorkerId w, TrialId trial, bool ok, const std::string& error);
+  // The job of `w` ended: normally (ok), with `error`, or interrupted by a
+  // graceful stop with its state saved at epoch `interrupted_at` (>= 0).
+  // Either way `w` is free again.
+  void job_ended(WorkerId w, TrialId trial, bool ok, const std::string& error,
+                 std::int64_t interrupted_at = -1);
 
-  // Jobs for idle workers, as many as the scheduler gives now.
+  // Jobs for idle workers: restarts first, then as many as the scheduler gives.
   std::vector<std::pair<WorkerId, Job>> assign();
-  bool finished() const { return scheduler_.finished(); }
+  // Hand out no more jobs (graceful stop); jobs in flight may still end.
+  void drain() { draining_ = true; }
+  bool draining() const { return draining_; }
+  // No job in flight (all workers idle).
+  bool quiet() const { return inflight_.empty(); }
+  bool finished() const { return requeued_.empty() && inflight_.empty() && scheduler_.finished(); }
   double elapsed() const { return clock_.now_seconds() - start_; }
   std::size_t idle_workers() const { return idle_.size(); }
+  std::size_t restarts_pending() const { return requeued_.size(); }
 
  private:
+  struct InFlight {
+    Job job;
+    WorkerId worker;
+    bool open = true;  // false once the scheduler has ended the job (pause, complete, stop)
+  };
+
+  Verdict process_step(CurvePoint& point);
+  void end_job(WorkerId w, TrialId trial, bool ok, const std::string& error,
+               std::int64_t interrupted_at);
+  void start_job(WorkerId w, const Job& job);
+  void requeue_open_jobs();
+  void emit(const SweepEvent& e) const;
+  WorkerInfo info_of(WorkerId w) const;
+
   Scheduler& scheduler_;
   SweepRecord& record_;
   const Clock& clock_;
   double start_;
   std::vector<WorkerInfo> workers_;
+  int retries_;
+  std::function<void(const SweepEvent&)> sink_;
   std::deque<WorkerId> idle_;
+  std::map<std::int64_t, InFlight> inflight_;      // by trial id
+  std::deque<Job> requeued_;                       // jobs to restart
+  std::map<std::int64_t, int> failures_;           // failed attempts per trial
+  std::map<std::int64_t, std::int64_t> reported_;  // last step recorded per trial
+  bool draining_ = false;
 };
 
 }  // namespace rungs::core
