@@ -30,6 +30,12 @@ constexpr const char* kAbout =
     "A grid too large for one job: --shard i/n makes this job cover part i of n\n"
     "(n jobs with i = 0..n-1 cover the grid disjointly and completely).\n"
     "\n"
+    "When a job dies (time limit, preemption, node failure) or is stopped with\n"
+    "SIGTERM/SIGUSR1 (exit code 75), run the same command again, or\n"
+    "  rungs-sweep --resume runs/demo.h5\n"
+    "to continue: finished work is kept, jobs in flight restart from their last\n"
+    "checkpoint, and limits count over all runs.\n"
+    "\n"
     "Then look at the result with:  rungs summary runs/demo.h5\n";
 
 std::string join_argv(int argc, char** argv) {
@@ -54,6 +60,8 @@ int main(int argc, char** argv) {
        "override a config key, e.g. --set scheduler.eta=4 (repeatable)")
       ("overwrite", po::bool_switch(&options.overwrite),
        "replace an existing archive of the same sweep")
+      ("resume", po::value<std::string>()->value_name("ARCHIVE"),
+       "continue the unfinished sweep in ARCHIVE with its stored configuration")
       ("shard", po::value<std::string>()->value_name("I/N"),
        "cover part I of N of a grid sampler's points (0 <= I < N)")
       ("workers,w", po::value(&options.local_workers)->value_name("N"),
@@ -75,7 +83,15 @@ int main(int argc, char** argv) {
       std::cerr << "rungs-sweep: error: --workers must be >= 1\n";
       return 2;
     }
-    if (options.config_path.empty() || options.archive_path.empty()) {
+    if (vm.count("resume")) {
+      options.resume = true;
+      options.archive_path = vm["resume"].as<std::string>();
+      if (!options.config_path.empty()) {
+        std::cerr << "rungs-sweep: error: --resume uses the configuration stored in the archive; "
+                     "drop --config (use --set to change limits)\n";
+        return 2;
+      }
+    } else if (options.config_path.empty() || options.archive_path.empty()) {
       std::cerr << "rungs-sweep: error: --config and --archive are required (see --help)\n";
       return 2;
     }

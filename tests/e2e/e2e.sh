@@ -134,8 +134,15 @@ PY
     expect_error "a.h5.*different sweep.*first" sweep --config sweep.yaml --archive a.h5 --overwrite
     [ "$(md5sum <a.h5)" = "$before" ] || fail "the other sweep's archive was modified"
     NAME=first write_config
-    expect_error "a.h5.*already holds.*--overwrite" sweep --config sweep.yaml --archive a.h5
-    [ "$(md5sum <a.h5)" = "$before" ] || fail "the archive was modified without --overwrite"
+    # The same finished sweep again: nothing to do, nothing touched.
+    sweep --config sweep.yaml --archive a.h5 >again.txt 2>&1 || fail "rerun of a finished sweep: $(cat again.txt)"
+    grep -q "already finished" again.txt || fail "no 'already finished' note: $(cat again.txt)"
+    [ "$(md5sum <a.h5)" = "$before" ] || fail "the archive was modified by a rerun"
+    # The same name with another search space is another sweep in disguise.
+    NAME=first SPACE="space:
+  lr: {type: float, low: 1.0e-2, high: 1.0e-1, log: true}" write_config
+    expect_error "a.h5.*another configuration.*--resume" sweep --config sweep.yaml --archive a.h5
+    NAME=first write_config
     sweep --config sweep.yaml --archive a.h5 --overwrite >/dev/null 2>&1 || fail "--overwrite refused"
     ;;
   archive_path_holds_other_file)

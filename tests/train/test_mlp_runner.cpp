@@ -51,21 +51,21 @@ struct RunnerFixture : ::testing::Test {
 
 TEST_F(RunnerFixture, ReportsEveryEpochAndLearns) {
   std::vector<StepMetrics> steps;
-  runner()->run(job(0, 0, 4), [&](const StepMetrics& m) { steps.push_back(m); return true; });
+  runner()->run(job(0, 0, 4), [&](const StepMetrics& m) { steps.push_back(m); return StepAction::kContinue; });
   ASSERT_EQ(steps.size(), 4u);
   for (std::size_t i = 0; i < steps.size(); ++i) EXPECT_EQ(steps[i].step, static_cast<long>(i + 1));
   EXPECT_GT(steps.back().val_accuracy, 0.5);  // chance is 1/3
   EXPECT_LT(steps.back().train_loss, steps.front().train_loss);
   EXPECT_GT(steps.back().seconds, 0.0);
-  EXPECT_TRUE(fs::exists(checkpoint_path(dir.string(), core::TrialId{0})));
+  EXPECT_TRUE(fs::exists(checkpoint_path(dir.string(), core::TrialId{0}, 4)));
 }
 
 TEST_F(RunnerFixture, ResumedTrainingMatchesUnbrokenTraining) {
   std::vector<StepMetrics> unbroken, resumed;
   auto r = runner();
-  r->run(job(0, 0, 3), [&](const StepMetrics& m) { unbroken.push_back(m); return true; });
-  r->run(job(1, 0, 1), [&](const StepMetrics& m) { resumed.push_back(m); return true; });
-  r->run(job(1, 1, 3), [&](const StepMetrics& m) { resumed.push_back(m); return true; });
+  r->run(job(0, 0, 3), [&](const StepMetrics& m) { unbroken.push_back(m); return StepAction::kContinue; });
+  r->run(job(1, 0, 1), [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
+  r->run(job(1, 1, 3), [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
   ASSERT_EQ(resumed.size(), 3u);
   // Same seed, same params: the checkpoint carries model, optimizer and epoch,
   // and batches derive from (seed, epoch), so the curves agree exactly.
@@ -80,26 +80,67 @@ TEST_F(RunnerFixture, ResumeIsExactWithDropoutToo) {
   auto r = runner();
   core::Job a = job(0, 0, 2), b1 = job(1, 0, 1), b2 = job(1, 1, 2);
   for (core::Job* j : {&a, &b1, &b2}) j->params.set("dropout", 0.3);
-  r->run(a, [&](const StepMetrics& m) { unbroken.push_back(m); return true; });
-  r->run(b1, [&](const StepMetrics& m) { resumed.push_back(m); return true; });
-  r->run(b2, [&](const StepMetrics& m) { resumed.push_back(m); return true; });
+  r->run(a, [&](const StepMetrics& m) { unbroken.push_back(m); return StepAction::kContinue; });
+  r->run(b1, [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
+  r->run(b2, [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
   ASSERT_EQ(resumed.size(), 2u);
   EXPECT_DOUBLE_EQ(resumed[1].train_loss, unbroken[1].train_loss);
 }
 
 TEST_F(RunnerFixture, StopRequestEndsTheJobAfterThatStep) {
   int steps = 0;
-  runner()->run(job(3, 0, 5), [&](const StepMetrics&) { return ++steps < 2; });
+  runner()->run(job(3, 0, 5), [&](const StepMetrics&) {
+    return ++steps < 2 ? StepAction::kContinue : StepAction::kStop;
+  });
   EXPECT_EQ(steps, 2);
   // A stopped trial is never resumed: no checkpoint is written for it.
-  EXPECT_FALSE(fs::exists(checkpoint_path(dir.string(), core::TrialId{3})));
+  for (int e = 1; e <= 5; ++e) {
+    EXPECT_FALSE(fs::exists(checkpoint_path(dir.string(), core::TrialId{3}, e)));
+  }
+}
+
+TEST_F(RunnerFixture, SuspendSavesTheStateAndResumeContinuesExactly) {
+  std::vector<StepMetrics> unbroken, resumed;
+  auto r = runner();
+  r->run(job(0, 0, 4), [&](const StepMetrics& m) {
+    unbroken.push_back(m);
+    return StepAction::kContinue;
+  });
+  // A graceful stop after epoch 2 of a 0 -> 4 job, then the job resumed from epoch 2.
+  const RunOutcome out = r->run(job(1, 0, 4), [&](const StepMetrics& m) {
+    resumed.push_back(m);
+    return m.step == 2 ? StepAction::kSuspend : StepAction::kContinue;
+  });
+  EXPECT_EQ(out.suspended_at, 2);
+  EXPECT_TRUE(fs::exists(checkpoint_path(dir.string(), core::TrialId{1}, 2)));
+  r->run(job(1, 2, 4), [&](const StepMetrics& m) {
+    resumed.push_back(m);
+    return StepAction::kContinue;
+  });
+  ASSERT_EQ(resumed.size(), 4u);
+  EXPECT_DOUBLE_EQ(resumed[3].train_loss, unbroken[3].train_loss);
+}
+
+TEST_F(RunnerFixture, TrialTimeLimitFailsTheJob) {
+  RunnerOptions ro;
+  ro.checkpoint_dir = dir.string();
+  ro.device = "cpu";
+  ro.trial_time = 1e-9;  // any batch exceeds it
+  try {
+    make_mlp_runner(data, ro)->run(job(0, 0, 2), [](const StepMetrics&) {
+      return StepAction::kContinue;
+    });
+    FAIL() << "expected a failure";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("trial time limit exceeded"), std::string::npos);
+  }
 }
 
 TEST_F(RunnerFixture, DivergingLossIsAFailureWithReason) {
   core::Job j = job(0, 0, 3, /*lr=*/1e12);
   j.params.set("optimizer", std::string("sgd"));
   try {
-    runner()->run(j, [](const StepMetrics&) { return true; });
+    runner()->run(j, [](const StepMetrics&) { return StepAction::kContinue; });
     FAIL() << "expected a failure";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("training loss is"), std::string::npos) << e.what();
@@ -107,13 +148,13 @@ TEST_F(RunnerFixture, DivergingLossIsAFailureWithReason) {
 }
 
 TEST_F(RunnerFixture, InjectedFailureThrows) {
-  EXPECT_THROW(runner({5})->run(job(5, 0, 1), [](const StepMetrics&) { return true; }), std::runtime_error);
-  EXPECT_NO_THROW(runner({5})->run(job(4, 0, 1), [](const StepMetrics&) { return true; }));
+  EXPECT_THROW(runner({5})->run(job(5, 0, 1), [](const StepMetrics&) { return StepAction::kContinue; }), std::runtime_error);
+  EXPECT_NO_THROW(runner({5})->run(job(4, 0, 1), [](const StepMetrics&) { return StepAction::kContinue; }));
 }
 
 TEST_F(RunnerFixture, ResumeWithoutCheckpointThrows) {
   try {
-    runner()->run(job(9, 1, 3), [](const StepMetrics&) { return true; });
+    runner()->run(job(9, 1, 3), [](const StepMetrics&) { return StepAction::kContinue; });
     FAIL() << "expected a failure";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos) << e.what();

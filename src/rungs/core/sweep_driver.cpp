@@ -45,15 +45,15 @@ void SweepDriver::worker_ready(WorkerId w) { idle_.push_back(w); }
 
 // Shared by live steps and replay: the record and the scheduler see a step
 // once, whatever restarts repeat it.
-Verdict SweepDriver::process_step(CurvePoint& point) {
+Verdict SweepDriver::process_step(WorkerId w, CurvePoint& point) {
   point.metric = objective_value(point, record_.metadata.objective_metric);
-  auto job = inflight_.find(point.trial.value);
+  auto job = inflight_.find(w.value);
+  const bool live = job != inflight_.end() && job->second.open && job->second.job.trial == point.trial;
   auto seen = reported_.find(point.trial.value);
-  if (seen != reported_.end() && point.step <= seen->second && job != inflight_.end() &&
-      job->second.open) {
+  if (live && seen != reported_.end() && point.step <= seen->second) {
     return Verdict::kContinue;  // a restarted job repeating a step already recorded
   }
-  if (job == inflight_.end() || !job->second.open) {
+  if (!live) {
     // A stopped trial's worker may finish one more step before it hears the
     // stop: keep the real data point, but the scheduler has moved on.
     record_.curves.push_back(point);
@@ -70,7 +70,7 @@ Verdict SweepDriver::process_step(CurvePoint& point) {
 }
 
 Verdict SweepDriver::step_reported(WorkerId w, CurvePoint point) {
-  const Verdict v = process_step(point);
+  const Verdict v = process_step(w, point);
   SweepEvent e;
   e.kind = SweepEventKind::kStep;
   e.time = elapsed();
@@ -83,8 +83,8 @@ Verdict SweepDriver::step_reported(WorkerId w, CurvePoint point) {
 
 void SweepDriver::end_job(WorkerId w, TrialId trial, bool ok, const std::string& error,
                           std::int64_t interrupted_at) {
-  auto it = inflight_.find(trial.value);
-  if (it != inflight_.end()) {
+  auto it = inflight_.find(w.value);
+  if (it != inflight_.end() && it->second.job.trial == trial) {
     InFlight f = it->second;
     inflight_.erase(it);
     if (f.open && interrupted_at >= 0) {
@@ -122,7 +122,7 @@ void SweepDriver::job_ended(WorkerId w, TrialId trial, bool ok, const std::strin
 void SweepDriver::start_job(WorkerId w, const Job& job) {
   const WorkerInfo info = info_of(w);
   record_.on_job_started(job, w.value, info.host, info.device, elapsed());
-  inflight_[job.trial.value] = InFlight{job, w, true};
+  inflight_[w.value] = InFlight{job, w, true};
 }
 
 std::vector<std::pair<WorkerId, Job>> SweepDriver::assign() {
@@ -155,7 +155,7 @@ std::vector<std::pair<WorkerId, Job>> SweepDriver::assign() {
 // Jobs the scheduler still counts as running, whose worker is gone (a new
 // session) or never said it ended: run them again.
 void SweepDriver::requeue_open_jobs() {
-  for (auto& [trial, f] : inflight_) {
+  for (auto& [worker, f] : inflight_) {
     if (f.open) requeued_.push_back(f.job);
   }
   inflight_.clear();
@@ -206,7 +206,7 @@ void SweepDriver::replay(const std::vector<SweepEvent>& events, ResumableClock& 
       }
       case SweepEventKind::kStep: {
         CurvePoint point = e.point;
-        const Verdict v = process_step(point);
+        const Verdict v = process_step(w, point);
         if (v != e.verdict) {
           throw std::runtime_error(diverged(i, "trial " + std::to_string(point.trial.value) +
                                                    " step " + std::to_string(point.step) +

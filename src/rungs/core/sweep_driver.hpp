@@ -80,7 +80,7 @@ class SweepDriver {
     bool open = true;  // false once the scheduler has ended the job (pause, complete, stop)
   };
 
-  Verdict process_step(CurvePoint& point);
+  Verdict process_step(WorkerId w, CurvePoint& point);
   void end_job(WorkerId w, TrialId trial, bool ok, const std::string& error,
                std::int64_t interrupted_at);
   void start_job(WorkerId w, const Job& job);
@@ -96,7 +96,9 @@ class SweepDriver {
   int retries_;
   std::function<void(const SweepEvent&)> sink_;
   std::deque<WorkerId> idle_;
-  std::map<std::int64_t, InFlight> inflight_;      // by trial id
+  // By worker: a trial's next job (a promotion) may start on another worker
+  // before its last job's end has arrived.
+  std::map<int, InFlight> inflight_;
   std::deque<Job> requeued_;                       // jobs to restart
   std::map<std::int64_t, int> failures_;           // failed attempts per trial
   std::map<std::int64_t, std::int64_t> reported_;  // last step recorded per trial

@@ -87,6 +87,8 @@ struct SweepSpec {
   CheckpointSpec checkpoint;
   OutputSpec output;
   TrainingSpec training;
+  int retries = 0;            // runs again a failed job up to this many times
+  double trial_time = 0.0;    // seconds one job may train before it fails; 0 = no limit
   std::string yaml_text;  // the effective configuration, overrides applied
 
   // The trial budget: the smaller of sampler.trials and limits.max_trials

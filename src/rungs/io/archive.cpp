@@ -1,10 +1,14 @@
 #include "rungs/io/archive.hpp"
 
+#include <hdf5.h>
+
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
 #include <new>
 #include <stdexcept>
+#include <type_traits>
 
 #include "rungs/core/error.hpp"
 #include "rungs/io/hdf5_file.hpp"
@@ -18,6 +22,8 @@
 //                        group's `order` attribute
 //   /curves/<column>     one row per reported step
 //   /decisions/<column>  one row per scheduler decision
+// Numeric columns of kCompressRows rows or more are chunked and compressed
+// (shuffle + deflate level 1); everything else is contiguous.
 namespace rungs::io {
 namespace {
 
@@ -49,6 +55,80 @@ std::vector<T> column(const std::vector<Row>& rows, Get get) {
   return out;
 }
 
+// --- writing: column storage ----------------------------------------------
+
+// Below this many rows a column is too small for compression to pay for its
+// chunk index; such columns stay contiguous.
+constexpr std::size_t kCompressRows = 4096;
+// 512 KiB of float64 per chunk: large writes, and within HDF5's default
+// 1 MiB chunk cache for readers that read a chunk at a time.
+constexpr hsize_t kChunkRows = 65536;
+// Level 1: most of deflate's gain on shuffled numbers at a fraction of its
+// cost (docs/benchmarks-archive.md).
+constexpr unsigned kDeflateLevel = 1;
+
+// The innermost message on HDF5's error stack, as hdf5_file.cpp reports it.
+herr_t keep_innermost(unsigned n, const H5E_error2_t* err, void* client) {
+  if (n == 0 && err->desc) *static_cast<std::string*>(client) = err->desc;
+  return 0;
+}
+
+hid_t checked(hid_t id, const std::string& what) {
+  if (id >= 0) return id;
+  std::string detail;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &detail);
+  H5Eclear2(H5E_DEFAULT);
+  throw Hdf5Error(detail.empty() ? what : what + ": " + detail);
+}
+
+// Deflate is optional in an HDF5 build; without it (or its encoder) the
+// archive is written uncompressed rather than not at all.
+bool can_compress() {
+  unsigned info = 0;
+  return H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0 &&
+         H5Zget_filter_info(H5Z_FILTER_DEFLATE, &info) >= 0 &&
+         (info & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
+}
+
+PropList compressed_layout(std::size_t rows, const std::string& name) {
+  PropList dcpl(checked(H5Pcreate(H5P_DATASET_CREATE), "cannot create a dataset property list"));
+  hsize_t chunk = std::min<hsize_t>(rows, kChunkRows);
+  checked(H5Pset_chunk(dcpl.get(), 1, &chunk), "cannot chunk column '" + name + "'");
+  checked(H5Pset_shuffle(dcpl.get()), "cannot shuffle column '" + name + "'");
+  checked(H5Pset_deflate(dcpl.get(), kDeflateLevel), "cannot compress column '" + name + "'");
+  return dcpl;
+}
+
+void write_compressed(Hid g, const std::string& name, hid_t file_type, hid_t mem_type,
+                      const void* data, std::size_t rows) {
+  hsize_t dims = rows;
+  Dataspace space(checked(H5Screate_simple(1, &dims, nullptr), "cannot create a dataspace"));
+  PropList dcpl = compressed_layout(rows, name);
+  DatasetId dset(checked(H5Dcreate2(g, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                    dcpl.get(), H5P_DEFAULT),
+                         "cannot create dataset '" + name + "'"));
+  checked(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+          "cannot write dataset '" + name + "'");
+}
+
+// The archive's one way to write a column: small ones through hdf5_file's
+// contiguous writer, large numeric ones chunked and compressed.
+template <typename T>
+void put_column(Hid g, const std::string& name, const std::vector<T>& values) {
+  constexpr bool kString = std::is_same_v<T, std::string>;
+  if (kString || values.size() < kCompressRows || !can_compress()) {
+    write_column(g, name, values);
+    return;
+  }
+  if constexpr (std::is_same_v<T, double>) {
+    write_compressed(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), values.size());
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    write_compressed(g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.data(), values.size());
+  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+    write_compressed(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, values.data(), values.size());
+  }
+}
+
 // --- writing: metadata ------------------------------------------------------
 
 void write_metadata(Hid root, const core::SweepMetadata& m) {
@@ -77,22 +157,22 @@ void write_metadata(Hid root, const core::SweepMetadata& m) {
 
 void write_trial_columns(Hid g, const std::vector<core::TrialRecord>& t) {
   using R = core::TrialRecord;
-  write_column(g, "trial_id", column<std::int64_t>(t, [](const R& r) { return r.id.value; }));
-  write_column(g, "status",
+  put_column(g, "trial_id", column<std::int64_t>(t, [](const R& r) { return r.id.value; }));
+  put_column(g, "status",
                column<std::string>(t, [](const R& r) { return core::to_string(r.status); }));
-  write_column(g, "rung", column<std::int64_t>(t, [](const R& r) { return r.rung; }));
-  write_column(g, "resource", column<std::int64_t>(t, [](const R& r) { return r.resource; }));
-  write_column(g, "bracket", column<std::int64_t>(t, [](const R& r) { return r.bracket; }));
-  write_column(g, "metric", column<double>(t, [](const R& r) { return r.metric; }));
-  write_column(g, "best_metric", column<double>(t, [](const R& r) { return r.best_metric; }));
-  write_column(g, "seed", column<std::uint64_t>(t, [](const R& r) { return r.seed; }));
-  write_column(g, "rank", column<std::int64_t>(t, [](const R& r) { return r.rank; }));
-  write_column(g, "host", column<std::string>(t, [](const R& r) { return r.host; }));
-  write_column(g, "device", column<std::string>(t, [](const R& r) { return r.device; }));
-  write_column(g, "start_time", column<double>(t, [](const R& r) { return r.start_time; }));
-  write_column(g, "end_time", column<double>(t, [](const R& r) { return r.end_time; }));
-  write_column(g, "train_seconds", column<double>(t, [](const R& r) { return r.train_seconds; }));
-  write_column(g, "error", column<std::string>(t, [](const R& r) { return r.error; }));
+  put_column(g, "rung", column<std::int64_t>(t, [](const R& r) { return r.rung; }));
+  put_column(g, "resource", column<std::int64_t>(t, [](const R& r) { return r.resource; }));
+  put_column(g, "bracket", column<std::int64_t>(t, [](const R& r) { return r.bracket; }));
+  put_column(g, "metric", column<double>(t, [](const R& r) { return r.metric; }));
+  put_column(g, "best_metric", column<double>(t, [](const R& r) { return r.best_metric; }));
+  put_column(g, "seed", column<std::uint64_t>(t, [](const R& r) { return r.seed; }));
+  put_column(g, "rank", column<std::int64_t>(t, [](const R& r) { return r.rank; }));
+  put_column(g, "host", column<std::string>(t, [](const R& r) { return r.host; }));
+  put_column(g, "device", column<std::string>(t, [](const R& r) { return r.device; }));
+  put_column(g, "start_time", column<double>(t, [](const R& r) { return r.start_time; }));
+  put_column(g, "end_time", column<double>(t, [](const R& r) { return r.end_time; }));
+  put_column(g, "train_seconds", column<double>(t, [](const R& r) { return r.train_seconds; }));
+  put_column(g, "error", column<std::string>(t, [](const R& r) { return r.error; }));
 }
 
 void write_spec_attributes(Hid dset, const ParamSpec& s) {
@@ -112,16 +192,16 @@ void write_param_values(Hid g, const ParamSpec& s, const std::vector<core::Trial
   const std::string& n = s.name;
   switch (s.type) {
     case ParamType::kFloat:
-      write_column(g, n,
+      put_column(g, n,
                    column<double>(t, [&](const R& r) { return r.params.get_double(n, kNaN); }));
       break;
     case ParamType::kInt:
-      write_column(g, n, column<std::int64_t>(t, [&](const R& r) {
+      put_column(g, n, column<std::int64_t>(t, [&](const R& r) {
                      return r.params.get_int(n, kMissingInt);
                    }));
       break;
     case ParamType::kCategorical:
-      write_column(g, n,
+      put_column(g, n,
                    column<std::string>(t, [&](const R& r) { return r.params.get_string(n, ""); }));
       break;
   }
@@ -160,32 +240,52 @@ void write_params(Hid trials, const SweepRecord& record) {
 
 void write_curves(Hid g, const std::vector<core::CurvePoint>& c) {
   using P = core::CurvePoint;
-  write_column(g, "trial_id", column<std::int64_t>(c, [](const P& p) { return p.trial.value; }));
-  write_column(g, "step", column<std::int64_t>(c, [](const P& p) { return p.step; }));
-  write_column(g, "metric", column<double>(c, [](const P& p) { return p.metric; }));
-  write_column(g, "train_loss", column<double>(c, [](const P& p) { return p.train_loss; }));
-  write_column(g, "val_loss", column<double>(c, [](const P& p) { return p.val_loss; }));
-  write_column(g, "val_accuracy", column<double>(c, [](const P& p) { return p.val_accuracy; }));
-  write_column(g, "seconds", column<double>(c, [](const P& p) { return p.seconds; }));
+  put_column(g, "trial_id", column<std::int64_t>(c, [](const P& p) { return p.trial.value; }));
+  put_column(g, "step", column<std::int64_t>(c, [](const P& p) { return p.step; }));
+  put_column(g, "metric", column<double>(c, [](const P& p) { return p.metric; }));
+  put_column(g, "train_loss", column<double>(c, [](const P& p) { return p.train_loss; }));
+  put_column(g, "val_loss", column<double>(c, [](const P& p) { return p.val_loss; }));
+  put_column(g, "val_accuracy", column<double>(c, [](const P& p) { return p.val_accuracy; }));
+  put_column(g, "seconds", column<double>(c, [](const P& p) { return p.seconds; }));
 }
 
 void write_decisions(Hid g, const std::vector<core::Decision>& d) {
   using D = core::Decision;
-  write_column(g, "trial_id", column<std::int64_t>(d, [](const D& x) { return x.trial.value; }));
-  write_column(g, "rung", column<std::int64_t>(d, [](const D& x) { return x.rung; }));
-  write_column(g, "kind",
+  put_column(g, "trial_id", column<std::int64_t>(d, [](const D& x) { return x.trial.value; }));
+  put_column(g, "rung", column<std::int64_t>(d, [](const D& x) { return x.rung; }));
+  put_column(g, "kind",
                column<std::string>(d, [](const D& x) { return core::to_string(x.kind); }));
-  write_column(g, "time", column<double>(d, [](const D& x) { return x.time; }));
-  write_column(g, "metric", column<double>(d, [](const D& x) { return x.metric; }));
-  write_column(g, "worker", column<std::int64_t>(d, [](const D& x) { return x.worker; }));
+  put_column(g, "time", column<double>(d, [](const D& x) { return x.time; }));
+  put_column(g, "metric", column<double>(d, [](const D& x) { return x.metric; }));
+  put_column(g, "worker", column<std::int64_t>(d, [](const D& x) { return x.worker; }));
 }
 
-void fill_archive(const File& file, const SweepRecord& record) {
+void check_extras(const ArchiveExtras& x, std::size_t trials) {
+  bool none = x.source.empty() && x.source_trial_id.empty();
+  bool per_trial = x.source.size() == trials && x.source_trial_id.size() == trials;
+  if (!none && !per_trial) {
+    throw std::invalid_argument("write_archive: extras have " + std::to_string(x.source.size()) +
+                                " sources and " + std::to_string(x.source_trial_id.size()) +
+                                " source ids for " + std::to_string(trials) + " trials");
+  }
+}
+
+// Provenance columns, only for a record that has them (a merged archive).
+void write_extras(const File& file, Hid trials, const ArchiveExtras& x) {
+  if (!x.source.empty() || !x.source_trial_id.empty()) {
+    put_column(trials, "source", x.source);
+    put_column(trials, "source_trial_id", x.source_trial_id);
+  }
+  if (!x.merged_from.empty()) write_string_attribute(file.get(), "merged_from", x.merged_from);
+}
+
+void fill_archive(const File& file, const SweepRecord& record, const ArchiveExtras* extras) {
   write_metadata(file.get(), record.metadata);
   {
     Group trials = create_group(file.get(), "trials");
     write_trial_columns(trials.get(), record.trials);
     write_params(trials.get(), record);
+    if (extras) write_extras(file, trials.get(), *extras);
   }
   write_curves(create_group(file.get(), "curves").get(), record.curves);
   write_decisions(create_group(file.get(), "decisions").get(), record.decisions);
@@ -454,6 +554,26 @@ void check_schema_version(const File& file, const std::string& path) {
   if (v < 1) throw Corrupt("schema_version " + std::to_string(v) + " is not valid");
 }
 
+ArchiveExtras read_extras(const std::string& path) {
+  File file = open_file_read(path);
+  check_format(file, path, kNotArchiveFix);
+  ArchiveExtras x;
+  if (has_attribute(file.get(), "merged_from")) {
+    x.merged_from = read_string_attribute(file.get(), "merged_from");
+  }
+  TableReader trials(file, "trials");
+  trials.ints("trial_id");  // the row count the provenance columns must match
+  bool has_source = has_path(trials.group(), "source");
+  if (has_source != has_path(trials.group(), "source_trial_id")) {
+    throw Corrupt("/trials/source and /trials/source_trial_id must come together");
+  }
+  if (has_source) {
+    x.source = trials.strings("source");
+    x.source_trial_id = trials.ints("source_trial_id");
+  }
+  return x;
+}
+
 SweepRecord read_record(const std::string& path) {
   File file = open_file_read(path);
   check_format(file, path, kNotArchiveFix);
@@ -470,16 +590,12 @@ SweepRecord read_record(const std::string& path) {
   return record;
 }
 
-}  // namespace
-
-void write_archive(const std::string& path, const SweepRecord& record) {
-  write_file_atomically(path, [&](const File& file) { fill_archive(file, record); });
-}
-
-SweepRecord read_archive(const std::string& path) {
+// Reads with `read`, turning every way a damaged file fails into one InputError.
+template <typename Read>
+auto read_guarded(const std::string& path, Read read) -> decltype(read(path)) {
   check_exists(path, kNotArchiveFix);
   try {
-    return read_record(path);
+    return read(path);
   } catch (const Corrupt& e) {
     throw InputError(path, std::string("corrupt archive: ") + e.what(), kDamagedFix);
   } catch (const Hdf5Error& e) {
@@ -491,6 +607,20 @@ SweepRecord read_archive(const std::string& path) {
   } catch (const std::length_error&) {
     throw InputError(path, "corrupt archive: a dataset claims an impossible size", kDamagedFix);
   }
+}
+
+}  // namespace
+
+void write_archive(const std::string& path, const SweepRecord& record,
+                   const ArchiveExtras* extras) {
+  if (extras) check_extras(*extras, record.trials.size());
+  write_file_atomically(path, [&](const File& file) { fill_archive(file, record, extras); });
+}
+
+SweepRecord read_archive(const std::string& path) { return read_guarded(path, read_record); }
+
+ArchiveExtras read_archive_extras(const std::string& path) {
+  return read_guarded(path, read_extras);
 }
 
 std::optional<std::string> archived_sweep_name(const std::string& path) {

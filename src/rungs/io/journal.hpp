@@ -82,10 +82,8 @@ class JournalWriter {
   // failure; call sync() to know) and closes the file.
   ~JournalWriter();
 
-  JournalWriter(const JournalWriter&) = delete;
-  JournalWriter& operator=(const JournalWriter&) = delete;
-  JournalWriter(JournalWriter&& other) noexcept;
-  JournalWriter& operator=(JournalWriter&& other) noexcept;
+  JournalWriter(JournalWriter&&) noexcept = default;
+  JournalWriter& operator=(JournalWriter&&) noexcept = default;
 
   // Encodes `event` into the batch; nothing reaches the file until sync().
   void append(const core::SweepEvent& event);
@@ -100,13 +98,28 @@ class JournalWriter {
   const JournalStats& stats() const { return stats_; }
 
  private:
+  // An owned file descriptor: closed on destruction, also when a
+  // constructor throws half-way.
+  class Fd {
+   public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd();
+    Fd(Fd&& other) noexcept : fd_(other.release()) {}
+    Fd& operator=(Fd&& other) noexcept;
+    int get() const { return fd_; }
+    int release() noexcept;
+
+   private:
+    int fd_ = -1;
+  };
+
   void open_for_append(std::uint64_t valid_bytes);
   void write_header();
   bool write_batch() noexcept;
-  void close() noexcept;
 
   std::string path_;
-  int fd_ = -1;
+  Fd fd_;
   std::uint64_t synced_bytes_ = 0;  // file length after the last successful sync
   std::vector<unsigned char> batch_;
   std::size_t pending_records_ = 0;

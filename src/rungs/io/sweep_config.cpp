@@ -35,7 +35,7 @@ const std::map<std::string, Keys>& schema() {
   static const std::map<std::string, Keys> kSchema = {
       {"",
        {"name", "seed", "data", "model", "objective", "scheduler", "sampler", "space", "limits",
-        "checkpoint", "output", "training"}},
+        "checkpoint", "output", "training", "retries"}},
       {"data", {"path", "train", "val"}},
       {"model", {"kind"}},
       {"objective", {"metric", "mode"}},
@@ -44,7 +44,7 @@ const std::map<std::string, Keys>& schema() {
         "min_samples"}},
       {"sampler", {"kind", "trials", "tpe"}},
       {"sampler.tpe", {"startup_trials", "gamma", "candidates", "multivariate"}},
-      {"limits", {"time", "trials", "target"}},
+      {"limits", {"time", "trials", "target", "trial_time"}},
       {"checkpoint", {"dir", "keep_stopped"}},
       {"output", {"progress_interval", "archive_interval"}},
       {"training", {"threads", "device", "fail_trials"}},
@@ -810,6 +810,12 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
   spec.checkpoint = read_checkpoint(loc, section(e, "checkpoint"));
   spec.output = read_output(loc, section(e, "output"));
   spec.training = read_training(loc, section(e, "training"));
+  if (const Field* r = find(e, "retries")) spec.retries = static_cast<int>(as_int(loc, *r, 0, 100));
+  if (const Field* l = find(e, "limits")) {
+    for (const auto& [key, f] : children(loc, *l)) {
+      if (key == "trial_time") spec.trial_time = as_duration(loc, f);
+    }
+  }
   check_has_end(loc, spec);
   return spec;
 }

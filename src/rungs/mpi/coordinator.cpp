@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "rungs/io/archive.hpp"
+#include "rungs/train/trial_runner.hpp"
 
 namespace rungs::mpi {
 namespace {
@@ -21,16 +22,22 @@ double thread_cpu_seconds() {
 
 Coordinator::Coordinator(const core::SweepSpec& spec, core::SweepRecord& record,
                          core::SweepDriver& driver, const core::Clock& clock,
-                         std::string archive_path, Transport& transport)
+                         io::JournalWriter& journal, Transport& transport,
+                         CoordinatorOptions options)
     : spec_(spec),
       record_(record),
       driver_(driver),
       clock_(clock),
-      archive_path_(std::move(archive_path)),
+      journal_(journal),
       transport_(transport),
+      options_(std::move(options)),
       greeted_(static_cast<std::size_t>(transport.workers()), false),
       last_progress_(clock.now_seconds()),
       last_archive_(clock.now_seconds()) {}
+
+void Coordinator::send_later(int worker, Tag tag, Bytes payload) {
+  outbox_.push_back(Outgoing{worker, tag, std::move(payload)});
+}
 
 void Coordinator::handle(const Envelope& e) {
   const core::WorkerId w{e.rank};
@@ -50,27 +57,52 @@ void Coordinator::handle(const Envelope& e) {
       p.seconds = s.metrics.seconds;
       const bool stop = driver_.step_reported(w, p) == core::Verdict::kStop;
       if (s.wants_verdict) {
-        transport_.send(e.rank, Tag::kVerdict, encode(VerdictMessage{s.trial, stop}));
+        send_later(e.rank, Tag::kVerdict, encode(VerdictMessage{s.trial, stop}));
       } else if (stop) {
-        transport_.send(e.rank, Tag::kStopTrial, encode_stop(s.trial));
+        send_later(e.rank, Tag::kStopTrial, encode_stop(s.trial));
       }
       break;
     }
     case Tag::kJobEnd: {
       const JobEndMessage end = decode_job_end(e.payload);
       if (!end.ok) {
-        std::printf("trial %lld failed on rank %d: %s\n", static_cast<long long>(end.trial.value),
-                    e.rank, end.error.c_str());
+        std::printf("trial %lld failed on worker %d: %s\n",
+                    static_cast<long long>(end.trial.value), e.rank, end.error.c_str());
         std::fflush(stdout);
       }
-      driver_.job_ended(w, end.trial, end.ok, end.error);
+      driver_.job_ended(w, end.trial, end.ok, end.error, end.interrupted_at);
+      if (end.ok) jobs_ended_.push_back(end.trial);
       break;
     }
     default:
       throw std::runtime_error("coordinator: unexpected message tag " +
-                               std::to_string(static_cast<int>(e.tag)) + " from rank " +
+                               std::to_string(static_cast<int>(e.tag)) + " from worker " +
                                std::to_string(e.rank));
   }
+}
+
+void Coordinator::commit() {
+  journal_.sync();
+  for (const Outgoing& o : outbox_) transport_.send(o.worker, o.tag, o.payload);
+  outbox_.clear();
+  // The journal now knows where each of these trials is: the checkpoints
+  // before its latest one will never be loaded again.
+  for (core::TrialId t : jobs_ended_) {
+    const core::TrialRecord* r = record_.find(t);
+    if (r && r->status != core::TrialStatus::kRunning) {
+      train::remove_checkpoints(options_.checkpoint_dir, t, r->resource);
+    }
+  }
+  jobs_ended_.clear();
+}
+
+void Coordinator::start_drain() {
+  driver_.drain();
+  drain_deadline_ = clock_.now_seconds() + options_.drain_timeout;
+  std::printf("stop requested (signal %d): no new jobs; running trials save their state\n",
+              options_.stop_signal->load());
+  std::fflush(stdout);
+  for (int w = 0; w < transport_.workers(); ++w) send_later(w, Tag::kDrain, {});
 }
 
 void Coordinator::shut_down_workers() {
@@ -96,21 +128,32 @@ void Coordinator::periodic() {
   }
   if (now - last_archive_ >= spec_.output.archive_interval) {
     record_.metadata.wall_seconds = driver_.elapsed();
-    io::write_archive(archive_path_, record_);
+    io::write_archive(options_.archive_path, record_);
     last_archive_ = now;
   }
 }
 
-void Coordinator::run() {
+CoordinatorEnd Coordinator::run() {
   const double cpu_start = thread_cpu_seconds();
   auto pause = std::chrono::microseconds(200);
+  CoordinatorEnd end = CoordinatorEnd::kFinished;
   for (;;) {
     const std::deque<Envelope> events = transport_.collect();
     for (const Envelope& e : events) handle(e);
-    for (const auto& [worker, job] : driver_.assign()) {
-      transport_.send(worker.value, Tag::kJob, encode(job));
+    if (options_.stop_signal && options_.stop_signal->load() != 0 && !driver_.draining()) {
+      start_drain();
     }
+    for (const auto& [worker, job] : driver_.assign()) send_later(worker.value, Tag::kJob, encode(job));
+    commit();
     if (driver_.finished()) break;
+    if (driver_.draining() && driver_.quiet()) {
+      end = CoordinatorEnd::kDrained;
+      break;
+    }
+    if (driver_.draining() && clock_.now_seconds() > drain_deadline_) {
+      end = CoordinatorEnd::kDrainTimedOut;
+      break;
+    }
     periodic();
     if (events.empty()) {
       transport_.wait(pause);
@@ -119,8 +162,9 @@ void Coordinator::run() {
       pause = std::chrono::microseconds(200);
     }
   }
-  shut_down_workers();
+  if (end != CoordinatorEnd::kDrainTimedOut) shut_down_workers();
   cpu_seconds_ = thread_cpu_seconds() - cpu_start;
+  return end;
 }
 
 }  // namespace rungs::mpi

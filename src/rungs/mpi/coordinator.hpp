@@ -2,34 +2,66 @@
 // The coordinator: owns the scheduler (through the SweepDriver). It gathers
 // events from the workers through a Transport (MPI messages and rank 0's own
 // worker thread, or the threads of the in-process driver), feeds them to the
-// SweepDriver, sends the jobs it hands out and the stops it decides, prints
+// SweepDriver, journals them, sends the jobs and verdicts it decides, prints
 // progress and rewrites the archive at intervals.
 //
+// One loop iteration: collect what arrived, handle it, hand out jobs, fsync
+// the journal once, and only then send anything. So nothing is acted on
+// (a job given out, a trial stopped) before the events that led to it are on
+// disk, and a crash loses at most events that nobody has acted on yet.
+//
 // Waiting is funneled: collect (MPI_Iprobe under MPI), then a timed wait on
-// the local queue's condition variable that a local event cuts short. The wait grows from 0.2 ms to 20 ms
-// while nothing happens, so an idle coordinator wakes at most ~50 times a
-// second (well under 1% of a core) and a busy one never sleeps.
+// the local queue's condition variable that a local event cuts short. The
+// wait grows from 0.2 ms to 20 ms while nothing happens, so an idle
+// coordinator wakes at most ~50 times a second (well under 1% of a core) and
+// a busy one never sleeps.
+//
+// Graceful stop: when `stop_signal` becomes non-zero (SIGTERM, SIGUSR1), it
+// hands out no more jobs and sends kDrain to every worker; each saves its
+// trial's state at the end of the step it is on. When all jobs have ended,
+// or after `drain_timeout` seconds, run() returns.
+#include <atomic>
 #include <string>
 #include <vector>
 
 #include "rungs/core/clock.hpp"
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/core/sweep_spec.hpp"
+#include "rungs/io/journal.hpp"
 #include "rungs/mpi/transport.hpp"
 
 namespace rungs::mpi {
 
+enum class CoordinatorEnd { kFinished, kDrained, kDrainTimedOut };
+
+struct CoordinatorOptions {
+  std::string archive_path;
+  std::string checkpoint_dir;
+  const std::atomic<int>* stop_signal = nullptr;  // set by a signal handler
+  double drain_timeout = 8.0;
+};
+
 class Coordinator {
  public:
   Coordinator(const core::SweepSpec& spec, core::SweepRecord& record, core::SweepDriver& driver,
-              const core::Clock& clock, std::string archive_path, Transport& transport);
-  // Runs until the scheduler is finished and every worker was told to stop.
-  void run();
+              const core::Clock& clock, io::JournalWriter& journal, Transport& transport,
+              CoordinatorOptions options);
+  // Runs until the sweep is finished or drained, and every worker was told to stop.
+  CoordinatorEnd run();
   // CPU seconds the coordinator thread used during run().
   double cpu_seconds() const { return cpu_seconds_; }
 
  private:
+  struct Outgoing {
+    int worker;
+    Tag tag;
+    Bytes payload;
+  };
+
   void handle(const Envelope& e);
+  void send_later(int worker, Tag tag, Bytes payload);
+  void commit();  // journal fsync, then the messages and checkpoint clean-up it allows
+  void start_drain();
   void shut_down_workers();
   void periodic();
 
@@ -37,11 +69,15 @@ class Coordinator {
   core::SweepRecord& record_;
   core::SweepDriver& driver_;
   const core::Clock& clock_;
-  std::string archive_path_;
+  io::JournalWriter& journal_;
   Transport& transport_;
+  CoordinatorOptions options_;
   std::vector<bool> greeted_;  // has each worker said kReady yet?
+  std::vector<Outgoing> outbox_;
+  std::vector<core::TrialId> jobs_ended_;  // whose older checkpoints may go after the sync
   double last_progress_ = 0.0;
   double last_archive_ = 0.0;
+  double drain_deadline_ = 0.0;
   double cpu_seconds_ = 0.0;
 };
 

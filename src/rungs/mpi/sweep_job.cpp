@@ -4,17 +4,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "rungs/core/error.hpp"
 #include "rungs/core/factory.hpp"
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/io/archive.hpp"
+#include "rungs/io/archive_lock.hpp"
+#include "rungs/io/config_fingerprint.hpp"
+#include "rungs/io/journal.hpp"
 #include "rungs/io/dataset.hpp"
 #include "rungs/io/sweep_config.hpp"
 #include "rungs/mpi/coordinator.hpp"
@@ -29,6 +35,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The one piece of process-wide state: a signal handler can do nothing but
+// set a flag. The coordinator polls it once per loop iteration.
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGTERM, SIGUSR1, SIGINT}) sigaction(sig, &action, nullptr);
+}
+
+// How this run relates to what is already at the archive path.
+enum class StartMode : int { kFresh = 0, kResume = 1, kAlreadyFinished = 2 };
+
 // What a process needs before any training: the spec, where checkpoints go,
 // and the data set, read once and shared by the process's runners.
 struct SweepSetup {
@@ -36,7 +58,11 @@ struct SweepSetup {
   std::string checkpoint_dir;
   io::Dataset data;
   int threads = 1;
+  StartMode mode = StartMode::kFresh;
+  std::optional<io::ArchiveLock> lock;  // the coordinator's: one writer per archive
 };
+
+std::string journal_path(const std::string& archive) { return archive + ".journal"; }
 
 // Cores a worker owns: the config's choice, else Slurm's allocation, else an
 // equal share of the node among the workers on it.
@@ -49,22 +75,43 @@ int threads_per_worker(int configured, int workers_on_node) {
   return std::max(1, cores / std::max(1, workers_on_node));
 }
 
-// The archive path must be free, or hold this same sweep and --overwrite was
-// given. Never replaces somebody's other file.
-void claim_archive_path(const std::string& path, const std::string& sweep, bool overwrite) {
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent);
+// What to do with the archive path: start afresh where it is free (or holds
+// this sweep and --overwrite was given), resume this sweep where it is
+// unfinished, or nothing where it is finished. Never replaces somebody's
+// other file or another sweep.
+StartMode decide_start(const std::string& path, const core::SweepSpec& spec, bool overwrite) {
   const auto existing = io::archived_sweep_name(path);
-  if (!existing) return;
-  if (*existing != sweep) {
+  if (!existing) return StartMode::kFresh;
+  if (*existing != spec.name) {
     throw core::InputError(path, "the archive holds a different sweep ('" + *existing +
-                                     "'), not '" + sweep + "'",
+                                     "'), not '" + spec.name + "'",
                            "choose another --archive path");
   }
-  if (!overwrite) {
-    throw core::InputError(path, "the archive already holds a run of sweep '" + sweep + "'",
-                           "pass --overwrite to replace it, or choose another --archive path");
+  if (overwrite) return StartMode::kFresh;
+  const core::SweepRecord archived = io::read_archive(path);
+  if (io::config_fingerprint(archived.metadata.config_yaml) != io::config_fingerprint(spec.yaml_text)) {
+    throw core::InputError(path,
+                           "the archive holds sweep '" + spec.name +
+                               "' with another configuration (space, scheduler, sampler, seed, "
+                               "objective, data or model differ)",
+                           "resume with the archived configuration (rungs-sweep --resume " + path +
+                               "), pass --overwrite to start again, or choose another --archive path");
   }
+  return archived.metadata.state == "finished" ? StartMode::kAlreadyFinished : StartMode::kResume;
+}
+
+// The spec: from --config, or for --resume from the configuration stored in
+// the archive (with --set overrides, e.g. a longer limits.time).
+core::SweepSpec load_spec(const SweepOptions& options) {
+  if (!options.resume) return io::load_sweep_config(options.config_path, options.overrides);
+  if (!fs::exists(options.archive_path)) {
+    throw core::InputError(options.archive_path, "no archive to resume",
+                           "check the path, or start the sweep with --config");
+  }
+  const core::SweepRecord archived = io::read_archive(options.archive_path);
+  return io::parse_sweep_config(archived.metadata.config_yaml,
+                                options.archive_path + " (stored configuration)",
+                                options.overrides);
 }
 
 // Settings that are each valid but do not fit together (a shard of a random
@@ -82,10 +129,19 @@ void check_scheduling(const core::SweepSpec& spec, const std::string& config_pat
 
 SweepSetup set_up(const SweepOptions& options, bool coordinator, int workers_on_node) {
   SweepSetup s;
-  s.spec = io::load_sweep_config(options.config_path, options.overrides);
+  s.spec = load_spec(options);
   s.spec.sampler.shard = options.shard;
-  check_scheduling(s.spec, options.config_path);
-  if (coordinator) claim_archive_path(options.archive_path, s.spec.name, options.overwrite);
+  check_scheduling(s.spec, options.resume ? options.archive_path : options.config_path);
+  if (coordinator) {
+    const fs::path parent = fs::path(options.archive_path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent);
+    s.lock.emplace(io::ArchiveLock::acquire(options.archive_path));
+    if (s.lock->took_over_from()) {
+      std::printf("taking over the lock of a job that died (%s)\n",
+                  s.lock->took_over_from()->c_str());
+    }
+    s.mode = decide_start(options.archive_path, s.spec, options.overwrite);
+  }
   s.checkpoint_dir = s.spec.checkpoint.dir.empty() ? options.archive_path + ".checkpoints"
                                                    : s.spec.checkpoint.dir;
   fs::create_directories(s.checkpoint_dir);
@@ -101,6 +157,7 @@ std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_i
   ro.device = s.spec.training.device;
   ro.local_rank = local_index;
   ro.fail_trials = s.spec.training.fail_trials;
+  ro.trial_time = s.spec.trial_time;
   return train::make_mlp_runner(s.data, ro);
 }
 
@@ -159,21 +216,62 @@ void remove_stale_checkpoints(const core::SweepRecord& r, const SweepSetup& s) {
     const bool stale = t.status == core::TrialStatus::kFailed ||
                        (t.status == core::TrialStatus::kStopped && !s.spec.checkpoint.keep_stopped);
     if (stale) {
-      std::error_code ignored;
-      fs::remove(train::checkpoint_path(s.checkpoint_dir, t.id), ignored);
+      train::remove_checkpoints(s.checkpoint_dir, t.id, -1);
+    } else {
+      train::remove_checkpoints(s.checkpoint_dir, t.id, t.resource);  // keep the latest only
     }
   }
 }
 
+// A fresh start forgets an earlier run at this path (only ever one of this
+// same sweep, replaced on --overwrite): its journal and checkpoints.
+void clear_previous_run(const SweepSetup& s, const std::string& archive) {
+  std::error_code ec;
+  fs::remove(journal_path(archive), ec);
+  for (const auto& entry : fs::directory_iterator(s.checkpoint_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("trial_", 0) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
+// The record and the scheduler as the journal left them (resume), and the
+// journal open for appending.
+io::JournalWriter open_journal(const SweepSetup& s, const std::string& archive,
+                               core::SweepDriver& driver, core::ResumableClock& clock) {
+  const std::string path = journal_path(archive);
+  if (s.mode != StartMode::kResume || !fs::exists(path)) return io::JournalWriter(path);
+  const io::JournalContents journal = io::read_journal(path);
+  try {
+    driver.replay(journal.events, clock);
+  } catch (const std::runtime_error& e) {
+    throw core::InputError(path, e.what(), "resume with the configuration the sweep started with");
+  }
+  std::printf("resuming: %zu journal events replayed%s, %zu job%s to restart\n",
+              journal.events.size(), journal.torn_tail ? " (torn last record dropped)" : "",
+              driver.restarts_pending(), driver.restarts_pending() == 1 ? "" : "s");
+  return io::JournalWriter(path, journal.valid_bytes);
+}
+
 // Runs the whole sweep from the coordinator's side, whatever the transport.
-void coordinate(const SweepSetup& s, const SweepOptions& options, Transport& transport,
-                const std::vector<core::WorkerInfo>& workers, int mpi_size) {
+int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& transport,
+               const std::vector<core::WorkerInfo>& workers, int mpi_size) {
   core::SweepRecord record = new_record(s, options, mpi_size, workers);
-  core::SteadyClock clock;
+  if (s.mode == StartMode::kResume) {
+    const core::SweepMetadata before = io::read_archive(options.archive_path).metadata;
+    record.metadata.created = before.created;  // the sweep's birth, not this run's
+  } else {
+    clear_previous_run(s, options.archive_path);
+  }
+  core::SteadyClock wall;
+  core::ResumableClock clock(wall);
   const auto sampler = core::make_sampler(s.spec);
   const auto scheduler = core::make_scheduler(
       s.spec, *sampler, clock, [&record](const core::Decision& d) { record.decisions.push_back(d); });
-  core::SweepDriver driver(*scheduler, record, clock, workers);
+  core::SweepDriver driver(*scheduler, record, clock, workers, s.spec.retries);
+  io::JournalWriter journal = open_journal(s, options.archive_path, driver, clock);
+  clock.go_live();
+  driver.set_event_sink([&journal](const core::SweepEvent& e) { journal.append(e); });
+  driver.begin_session();
   io::write_archive(options.archive_path, record);  // the path is ours from the first second
 
   std::printf("sweep %s: %d worker%s (%s), %d thread%s each, %s, archive %s\n",
@@ -182,18 +280,51 @@ void coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tra
               record.metadata.scheduler.c_str(), options.archive_path.c_str());
   std::fflush(stdout);
 
-  Coordinator coordinator(s.spec, record, driver, clock, options.archive_path, transport);
-  coordinator.run();
-  const double wall = driver.elapsed();
-  record.finish(wall);
-  remove_stale_checkpoints(record, s);
+  CoordinatorOptions co;
+  co.archive_path = options.archive_path;
+  co.checkpoint_dir = s.checkpoint_dir;
+  co.stop_signal = &g_stop_signal;
+  Coordinator coordinator(s.spec, record, driver, clock, journal, transport, co);
+  const CoordinatorEnd end = coordinator.run();
+  const double wall_seconds = driver.elapsed();
+  if (end == CoordinatorEnd::kFinished) {
+    record.finish(wall_seconds);
+    remove_stale_checkpoints(record, s);
+  } else {
+    record.metadata.wall_seconds = wall_seconds;
+  }
   io::write_archive(options.archive_path, record);
-  std::printf("%s\n", core::progress_line(record, wall).c_str());
-  std::printf("sweep %s finished: %zu trials, %zu curve rows, archive %s\n", s.spec.name.c_str(),
-              record.trials.size(), record.curves.size(), options.archive_path.c_str());
+  std::printf("%s\n", core::progress_line(record, wall_seconds).c_str());
+  const io::JournalStats& js = journal.stats();
+  std::printf("journal: %llu events, %llu fsyncs, %.3f s in write+fsync (%.1f us per event)\n",
+              static_cast<unsigned long long>(js.records), static_cast<unsigned long long>(js.syncs),
+              js.sync_seconds, js.records ? 1e6 * js.sync_seconds / static_cast<double>(js.records) : 0.0);
   std::printf("coordinator thread: %.2f s CPU over %.1f s (%.2f%% of a core)\n",
-              coordinator.cpu_seconds(), wall,
-              wall > 0 ? 100.0 * coordinator.cpu_seconds() / wall : 0.0);
+              coordinator.cpu_seconds(), wall_seconds,
+              wall_seconds > 0 ? 100.0 * coordinator.cpu_seconds() / wall_seconds : 0.0);
+  if (end == CoordinatorEnd::kFinished) {
+    std::printf("sweep %s finished: %zu trials, %zu curve rows, archive %s\n", s.spec.name.c_str(),
+                record.trials.size(), record.curves.size(), options.archive_path.c_str());
+    std::fflush(stdout);
+    return kExitFinished;
+  }
+  std::printf("sweep %s stopped%s; everything is saved. To continue: rungs-sweep --resume %s\n",
+              s.spec.name.c_str(),
+              end == CoordinatorEnd::kDrainTimedOut ? " (some workers were still mid-step)" : "",
+              options.archive_path.c_str());
+  std::fflush(stdout);
+  if (end == CoordinatorEnd::kDrainTimedOut) {
+    // Workers still busy would keep MPI_Finalize or the thread joins waiting.
+    std::fflush(nullptr);
+    std::_Exit(kExitStoppedResumable);
+  }
+  return kExitStoppedResumable;
+}
+
+void report_already_finished(const SweepOptions& options, const std::string& name) {
+  std::printf("sweep %s in %s is already finished; nothing to do (pass --overwrite to run it "
+              "again, or choose another --archive path)\n",
+              name.c_str(), options.archive_path.c_str());
   std::fflush(stdout);
 }
 
@@ -214,7 +345,7 @@ std::vector<std::string> gather_strings(const MpiSession& mpi, const std::string
 }
 
 // Rank 0: the coordinator in this thread, rank 0's own worker in another.
-void run_rank0(const MpiSession& mpi, const SweepSetup& s, train::TrialRunner& runner,
+int run_rank0(const MpiSession& mpi, const SweepSetup& s, train::TrialRunner& runner,
                const SweepOptions& options, const std::vector<std::string>& hosts,
                const std::vector<std::string>& devices) {
   std::vector<core::WorkerInfo> workers;
@@ -223,14 +354,16 @@ void run_rank0(const MpiSession& mpi, const SweepSetup& s, train::TrialRunner& r
   LocalWorkerLink local_link(inbox, local_mailbox);
   std::thread local_worker([&] { run_worker(local_link, runner); });
   MpiTransport transport(inbox, local_mailbox, mpi.size());
+  int code = kExitFinished;
   try {
-    coordinate(s, options, transport, workers, mpi.size());
+    code = coordinate(s, options, transport, workers, mpi.size());
   } catch (...) {
     local_mailbox.push(Envelope{0, Tag::kShutdown, {}});
     local_worker.join();
     throw;
   }
   local_worker.join();
+  return code;
 }
 
 int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
@@ -245,13 +378,20 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
   } catch (const std::exception& e) {
     error = e.what();
   }
-  if (!mpi.agree(error.empty(), error)) return 1;
+  if (!mpi.agree(error.empty(), error)) return kExitBadInput;
+  int mode = static_cast<int>(setup.mode);
+  check_mpi(MPI_Bcast(&mode, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  if (mode == static_cast<int>(StartMode::kAlreadyFinished)) {
+    if (mpi.rank() == 0) report_already_finished(options, setup.spec.name);
+    return kExitFinished;
+  }
 
   const auto hosts = gather_strings(mpi, mpi.host());
   const auto devices = gather_strings(mpi, device);
+  int code = kExitFinished;
   try {
     if (mpi.rank() == 0) {
-      run_rank0(mpi, setup, *runner, options, hosts, devices);
+      code = run_rank0(mpi, setup, *runner, options, hosts, devices);
     } else {
       MpiWorkerLink link;
       run_worker(link, *runner);
@@ -263,7 +403,7 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
     std::fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, 3);
   }
-  return 0;
+  return code;
 }
 
 std::string this_host() {
@@ -276,6 +416,10 @@ std::string this_host() {
 int run_in_process(const SweepOptions& options) {
   const int n = options.local_workers;
   const SweepSetup setup = set_up(options, true, n);
+  if (setup.mode == StartMode::kAlreadyFinished) {
+    report_already_finished(options, setup.spec.name);
+    return kExitFinished;
+  }
   std::vector<std::unique_ptr<train::TrialRunner>> runners;
   std::vector<core::WorkerInfo> workers;
   for (int i = 0; i < n; ++i) {
@@ -294,15 +438,16 @@ int run_in_process(const SweepOptions& options) {
     threads.emplace_back([&, i] { run_worker(*links[i], *runners[i]); });
   }
   ThreadTransport transport(inbox, mailboxes);
+  int code = kExitFinished;
   try {
-    coordinate(setup, options, transport, workers, 1);
+    code = coordinate(setup, options, transport, workers, 1);
   } catch (...) {
     for (auto& m : mailboxes) m->push(Envelope{0, Tag::kShutdown, {}});
     for (auto& t : threads) t.join();
     throw;
   }
   for (auto& t : threads) t.join();
-  return 0;
+  return code;
 }
 
 }  // namespace
@@ -325,12 +470,13 @@ core::Shard parse_shard(const std::string& text) {
 }
 
 int run_sweep(int& argc, char**& argv, const SweepOptions& options) {
+  install_stop_handlers();
   if (options.local_workers > 0) {
     try {
       return run_in_process(options);
     } catch (const core::InputError& e) {
       std::fprintf(stderr, "rungs-sweep: error: %s\n", e.what());
-      return 1;
+      return kExitBadInput;
     }
   }
   return run_mpi_job(argc, argv, options);

@@ -21,13 +21,24 @@ struct SweepOptions {
   // > 0: the in-process driver, this many worker threads in one process and
   // no MPI at all (one machine); 0: the MPI job.
   int local_workers = 0;
+  // --resume ARCHIVE: continue the sweep in this archive, with the
+  // configuration stored in it (config_path may then be empty).
+  bool resume = false;
 };
+
+// Exit codes of rungs-sweep.
+inline constexpr int kExitFinished = 0;
+inline constexpr int kExitBadInput = 1;
+// A graceful stop (SIGTERM, SIGUSR1) saved everything: run the same command
+// again, or rungs-sweep --resume ARCHIVE, to continue. (EX_TEMPFAIL)
+inline constexpr int kExitStoppedResumable = 75;
 
 // "i/n" -> Shard{i, n}; throws core::InputError on anything else.
 core::Shard parse_shard(const std::string& text);
 
-// Returns the process exit code: 0 when the sweep finished, 1 on bad input
-// (already reported on stderr, once).
+// Returns the process exit code: kExitFinished when the sweep finished (or
+// had finished before), kExitBadInput on bad input (already reported on
+// stderr, once), kExitStoppedResumable after a graceful stop.
 int run_sweep(int& argc, char**& argv, const SweepOptions& options);
 
 }  // namespace rungs::mpi

@@ -134,6 +134,7 @@ Bytes encode(const JobEndMessage& e) {
   w.put(e.trial.value);
   w.put<std::uint8_t>(e.ok ? 1 : 0);
   w.put_string(e.error);
+  w.put(e.interrupted_at);
   return w.take();
 }
 
@@ -143,6 +144,7 @@ JobEndMessage decode_job_end(const Bytes& bytes) {
   e.trial.value = r.get<std::int64_t>();
   e.ok = r.get<std::uint8_t>() != 0;
   e.error = r.get_string();
+  e.interrupted_at = r.get<std::int64_t>();
   r.expect_end();
   return e;
 }

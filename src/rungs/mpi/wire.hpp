@@ -14,8 +14,12 @@
 //   4. 0 -> w  kStopTrial    (any time during 3) the scheduler stopped the
 //                            trial: w ends the job after the step it is on.
 //                            A stop for a trial w no longer runs is ignored.
-//   5. w -> 0  kJobEnd       the job ended (done, stopped, or with an error);
-//                            w is idle again, so it also means "ready" (back to 2).
+//   5. w -> 0  kJobEnd       the job ended (done, stopped, suspended, or with
+//                            an error); w is idle again, so it also means
+//                            "ready" (back to 2).
+//
+// Graceful stop: 0 -> w kDrain: w finishes the step it is on, saves the
+// trial's state there and ends the job with kJobEnd(interrupted_at = step).
 //
 // Rank 0's own worker speaks the same protocol through an in-process queue.
 #include <cstdint>
@@ -35,6 +39,7 @@ enum class Tag : int {
   kJobEnd = 15,
   kStopTrial = 16,
   kVerdict = 17,
+  kDrain = 18,
 };
 
 using Bytes = std::vector<char>;
@@ -54,6 +59,7 @@ struct JobEndMessage {
   core::TrialId trial;
   bool ok = true;
   std::string error;
+  std::int64_t interrupted_at = -1;  // >= 0: suspended with its state saved at this epoch
 };
 
 Bytes encode(const core::Job& job);

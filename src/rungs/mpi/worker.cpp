@@ -13,15 +13,18 @@ namespace rungs::mpi {
 void run_worker(WorkerLink& link, train::TrialRunner& runner) {
   link.send(Tag::kReady, {});
   while (auto job = link.wait_for_job()) {
-    JobEndMessage end{job->trial, true, ""};
+    JobEndMessage end{job->trial, true, "", -1};
     try {
       const auto& decide = job->decision_steps;
-      runner.run(*job, [&](const train::StepMetrics& m) {
+      const train::RunOutcome outcome = runner.run(*job, [&](const train::StepMetrics& m) {
         const bool ask = std::find(decide.begin(), decide.end(), m.step) != decide.end();
         link.send(Tag::kStep, encode(StepMessage{job->trial, m, ask}));
-        if (ask) return link.wait_for_verdict(job->trial);
-        return !link.stop_requested(job->trial);
+        const bool go_on = ask ? link.wait_for_verdict(job->trial) : !link.stop_requested(job->trial);
+        if (!go_on) return train::StepAction::kStop;
+        if (link.drain_requested()) return train::StepAction::kSuspend;
+        return train::StepAction::kContinue;
       });
+      end.interrupted_at = outcome.suspended_at;
     } catch (const std::exception& e) {
       end.ok = false;
       end.error = e.what();
@@ -42,6 +45,7 @@ std::optional<core::Job> LocalWorkerLink::wait_for_job() {
     Envelope e = mailbox_.pop();
     if (e.tag == Tag::kShutdown) return std::nullopt;
     if (e.tag == Tag::kJob) return decode_job(e.payload);
+    if (e.tag == Tag::kDrain) draining_ = true;
     // A stop that arrived after its job ended: nothing to stop.
   }
 }
@@ -54,9 +58,16 @@ bool LocalWorkerLink::wait_for_verdict(core::TrialId trial) {
       if (v.trial == trial) return !v.stop;
     } else if (e.tag == Tag::kStopTrial && decode_stop(e.payload) == trial) {
       return false;
+    } else if (e.tag == Tag::kDrain) {
+      draining_ = true;
     }
     // Anything else is stale: a verdict or stop for a job that already ended.
   }
+}
+
+bool LocalWorkerLink::drain_requested() {
+  if (mailbox_.remove_if([](const Envelope& e) { return e.tag == Tag::kDrain; })) draining_ = true;
+  return draining_;
 }
 
 bool LocalWorkerLink::stop_requested(core::TrialId trial) {
@@ -107,6 +118,7 @@ std::optional<core::Job> MpiWorkerLink::wait_for_job() {
       case Tag::kJob: return decode_job(payload);
       case Tag::kStopTrial:
       case Tag::kVerdict: break;  // for a job that already ended
+      case Tag::kDrain: draining_ = true; break;
       default:
         throw std::runtime_error("worker: unexpected message tag " +
                                  std::to_string(status.MPI_TAG));
@@ -133,10 +145,24 @@ bool MpiWorkerLink::wait_for_verdict(core::TrialId trial) {
       if (v.trial == trial) return !v.stop;
     } else if (tag == Tag::kStopTrial) {
       if (decode_stop(payload) == trial) return false;
+    } else if (tag == Tag::kDrain) {
+      draining_ = true;
     } else {
       throw std::runtime_error("worker: unexpected message tag " +
                                std::to_string(status.MPI_TAG) + " while waiting for a verdict");
     }
+  }
+}
+
+bool MpiWorkerLink::drain_requested() {
+  for (;;) {
+    int arrived = 0;
+    MPI_Status status;
+    check_mpi(MPI_Iprobe(0, static_cast<int>(Tag::kDrain), MPI_COMM_WORLD, &arrived, &status),
+              "MPI_Iprobe");
+    if (!arrived) return draining_;
+    receive(status);
+    draining_ = true;
   }
 }
 

@@ -20,6 +20,8 @@ class WorkerLink {
   virtual bool stop_requested(core::TrialId trial) = 0;
   // Blocks until rank 0's verdict on `trial`'s last step: true = continue.
   virtual bool wait_for_verdict(core::TrialId trial) = 0;
+  // Without blocking: has rank 0 asked for a graceful stop? Sticky.
+  virtual bool drain_requested() = 0;
 };
 
 void run_worker(WorkerLink& link, train::TrialRunner& runner);
@@ -36,11 +38,13 @@ class LocalWorkerLink : public WorkerLink {
   std::optional<core::Job> wait_for_job() override;
   bool stop_requested(core::TrialId trial) override;
   bool wait_for_verdict(core::TrialId trial) override;
+  bool drain_requested() override;
 
  private:
   EnvelopeQueue& inbox_;
   EnvelopeQueue& mailbox_;
   int worker_;
+  bool draining_ = false;
 };
 
 // Ranks 1..N-1: MPI point-to-point with rank 0. Waiting polls with a short,
@@ -51,6 +55,10 @@ class MpiWorkerLink : public WorkerLink {
   std::optional<core::Job> wait_for_job() override;
   bool stop_requested(core::TrialId trial) override;
   bool wait_for_verdict(core::TrialId trial) override;
+  bool drain_requested() override;
+
+ private:
+  bool draining_ = false;
 };
 
 }  // namespace rungs::mpi

@@ -2,6 +2,9 @@
 // ~1.3 GB to compile). Works with LibTorch 1.13 and 2.x.
 #include <dlfcn.h>
 #include <torch/torch.h>
+#ifdef RUNGS_TORCH_HAS_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -173,6 +176,22 @@ void load_checkpoint(const std::string& path, TrialState& st, std::int64_t expec
   }
 }
 
+// LibTorch's messages carry a C++ backtrace; keep the first line. A CUDA
+// out-of-memory error also frees the allocator's cache, so the next trial on
+// this GPU starts clean.
+std::string describe_torch_error(const c10::Error& e) {
+  std::string text = e.what_without_backtrace();
+  const auto newline = text.find('\n');
+  if (newline != std::string::npos) text.resize(newline);
+  if (text.find("out of memory") != std::string::npos) {
+#ifdef RUNGS_TORCH_HAS_CUDA
+    c10::cuda::CUDACachingAllocator::emptyCache();
+#endif
+    return "CUDA out of memory (cache freed; try a smaller batch_size or hidden): " + text;
+  }
+  return "LibTorch error: " + text;
+}
+
 class MlpRunner : public TrialRunner {
  public:
   MlpRunner(const io::Dataset& data, RunnerOptions options)
@@ -185,7 +204,16 @@ class MlpRunner : public TrialRunner {
 
   std::string device() const override { return device_.str(); }
 
-  void run(const core::Job& job, const StepCallback& on_step) override {
+  RunOutcome run(const core::Job& job, const StepCallback& on_step) override {
+    try {
+      return train(job, on_step);
+    } catch (const c10::Error& e) {
+      throw std::runtime_error(describe_torch_error(e));
+    }
+  }
+
+ private:
+  RunOutcome train(const core::Job& job, const StepCallback& on_step) {
     if (std::find(options_.fail_trials.begin(), options_.fail_trials.end(), job.trial.value) !=
         options_.fail_trials.end()) {
       throw std::runtime_error("injected failure (training.fail_trials lists trial " +
@@ -197,8 +225,11 @@ class MlpRunner : public TrialRunner {
     st.net->initialize(init);  // initial weights depend on the trial's seed only
     st.net->to(device_);
     st.optimizer = build_optimizer(job.params, st.net);
-    const std::string ckpt = checkpoint_path(options_.checkpoint_dir, job.trial);
-    if (job.from_resource > 0) load_checkpoint(ckpt, st, job.from_resource);
+    if (job.from_resource > 0) {
+      load_checkpoint(checkpoint_path(options_.checkpoint_dir, job.trial, job.from_resource), st,
+                      job.from_resource);
+    }
+    const auto job_start = Clock::now();
     const std::int64_t batch = job.params.get_int("batch_size", 64);
     if (batch < 1) throw std::runtime_error("batch_size must be >= 1");
 
@@ -211,7 +242,7 @@ class MlpRunner : public TrialRunner {
       at::Generator gen = at::detail::createCPUGenerator(epoch_seed);
       if (device_.is_cuda()) torch::cuda::manual_seed_all(epoch_seed);
       StepMetrics m;
-      m.train_loss = train_epoch(st, batch, st.epoch + 1, gen);
+      m.train_loss = train_epoch(st, batch, st.epoch + 1, gen, job_start);
       evaluate(st, m);
       st.epoch += 1;
       st.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
@@ -219,13 +250,32 @@ class MlpRunner : public TrialRunner {
       m.seconds = st.seconds;
       // The job's last step is reported only once its checkpoint is on disk:
       // a trial the scheduler pauses can always be promoted.
+      const std::string ckpt = checkpoint_path(options_.checkpoint_dir, job.trial, st.epoch);
       if (st.epoch == job.to_resource) save_checkpoint(ckpt, st);
-      if (!on_step(m)) return;  // the scheduler stopped the trial
+      switch (on_step(m)) {
+        case StepAction::kContinue: break;
+        case StepAction::kStop: return {};
+        case StepAction::kSuspend:
+          if (st.epoch < job.to_resource) save_checkpoint(ckpt, st);
+          return RunOutcome{st.epoch};
+      }
+    }
+    return {};
+  }
+
+  // A job that trains past limits.trial_time is a failed trial.
+  void check_time(Clock::time_point job_start) const {
+    if (options_.trial_time <= 0) return;
+    const double s = std::chrono::duration<double>(Clock::now() - job_start).count();
+    if (s > options_.trial_time) {
+      throw std::runtime_error("trial time limit exceeded: the job trained " +
+                               std::to_string(static_cast<long>(s)) + " s, limits.trial_time is " +
+                               std::to_string(static_cast<long>(options_.trial_time)) + " s");
     }
   }
 
- private:
-  double train_epoch(TrialState& st, std::int64_t batch, std::int64_t epoch, at::Generator& gen) {
+  double train_epoch(TrialState& st, std::int64_t batch, std::int64_t epoch, at::Generator& gen,
+                     Clock::time_point job_start) {
     st.net->train();
     const std::int64_t n = train_.x.size(0);
     const auto order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kInt64)).to(device_);
@@ -246,6 +296,7 @@ class MlpRunner : public TrialRunner {
       }
       total += value;
       ++batches;
+      check_time(job_start);
     }
     return total / static_cast<double>(std::max<std::int64_t>(batches, 1));
   }
@@ -293,8 +344,21 @@ void set_compute_threads(int threads) {
   }
 }
 
-std::string checkpoint_path(const std::string& dir, core::TrialId trial) {
-  return (fs::path(dir) / ("trial_" + std::to_string(trial.value) + ".pt")).string();
+std::string checkpoint_path(const std::string& dir, core::TrialId trial, std::int64_t epoch) {
+  return (fs::path(dir) /
+          ("trial_" + std::to_string(trial.value) + ".e" + std::to_string(epoch) + ".pt"))
+      .string();
+}
+
+void remove_checkpoints(const std::string& dir, core::TrialId trial, std::int64_t keep_from) {
+  const std::string prefix = "trial_" + std::to_string(trial.value) + ".e";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::int64_t epoch = std::atoll(name.c_str() + prefix.size());
+    if (keep_from < 0 || epoch < keep_from) fs::remove(entry.path(), ec);
+  }
 }
 
 }  // namespace rungs::train

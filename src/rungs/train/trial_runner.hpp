@@ -22,17 +22,29 @@ struct StepMetrics {
   double seconds = 0.0;       // training seconds of the trial so far, all jobs
 };
 
-// Called after every step; returns false when the trial must stop now.
-using StepCallback = std::function<bool(const StepMetrics&)>;
+// What the runner does after a step.
+enum class StepAction {
+  kContinue,  // train on
+  kStop,      // the scheduler stopped the trial: end the job, save nothing
+  kSuspend,   // a graceful stop of the sweep: save the state at this step, end the job
+};
+
+// Called after every step.
+using StepCallback = std::function<StepAction(const StepMetrics&)>;
+
+struct RunOutcome {
+  std::int64_t suspended_at = -1;  // >= 0: the state was saved at this epoch (kSuspend)
+};
 
 class TrialRunner {
  public:
   virtual ~TrialRunner() = default;
   // Trains job.trial from job.from_resource to job.to_resource (resuming from
   // the checkpoint taken at from_resource), calls on_step after every epoch,
-  // and checkpoints at the end (unless on_step asked it to stop). Throws std::exception with a reason on any
-  // failure (NaN loss, bad checkpoint, CUDA error): the caller records it.
-  virtual void run(const core::Job& job, const StepCallback& on_step) = 0;
+  // and checkpoints at the end (unless on_step stopped or suspended it).
+  // Throws std::exception with a reason on any failure (NaN loss, bad
+  // checkpoint, CUDA out of memory, trial time limit): the caller records it.
+  virtual RunOutcome run(const core::Job& job, const StepCallback& on_step) = 0;
   // "cpu" or "cuda:N".
   virtual std::string device() const = 0;
 };
@@ -42,6 +54,7 @@ struct RunnerOptions {
   std::string device = "auto";  // auto (cuda if available), cpu, cuda
   int local_rank = 0;           // picks the GPU among the node's devices
   std::vector<std::int64_t> fail_trials;  // trials that throw on purpose
+  double trial_time = 0.0;                // seconds a job may train; 0 = no limit
 };
 
 // The MLP classifier of the model catalog ("mlp"), trained on `data`, which
@@ -52,7 +65,12 @@ std::unique_ptr<TrialRunner> make_mlp_runner(const io::Dataset& data,
 // Pins LibTorch's intra-op pool and OpenBLAS (when loaded) to `threads`.
 void set_compute_threads(int threads);
 
-// Path of a trial's checkpoint file.
-std::string checkpoint_path(const std::string& dir, core::TrialId trial);
+// Path of a trial's checkpoint taken at `epoch`. Each epoch has its own file,
+// so the checkpoint a restarted job needs is never overwritten by the job
+// itself before the sweep's journal knows the job moved past it.
+std::string checkpoint_path(const std::string& dir, core::TrialId trial, std::int64_t epoch);
+
+// Deletes `trial`'s checkpoints older than `keep_from` epochs (all if < 0).
+void remove_checkpoints(const std::string& dir, core::TrialId trial, std::int64_t keep_from);
 
 }  // namespace rungs::train

@@ -1,0 +1,27 @@
+#pragma once
+// What makes two archives "the same sweep": their configuration with the
+// sections that may differ between runs of one sweep dropped. `rungs merge`
+// compares these (analysis does not parse YAML itself).
+//
+//   io::config_fingerprint(a.metadata.config_yaml) ==
+//       io::config_fingerprint(b.metadata.config_yaml)   // same sweep
+//
+// Dropped top-level sections: `limits`, `output`, `checkpoint`, `training`
+// (how long, where and on what a run went; not what it searched). What is
+// left is re-emitted canonically: mapping keys sorted at every level,
+// sequences in order, scalars as their text, one line. So key order, flow
+// versus block style, comments and quoting do not matter; the scalar text
+// does (`1e-4` and `0.0001` differ), which is fine for configs that rungs
+// itself wrote into archives.
+#include <string>
+#include <vector>
+
+namespace rungs::io {
+
+// The top-level sections config_fingerprint drops.
+const std::vector<std::string>& fingerprint_ignored_sections();
+
+// Throws core::InputError when `yaml_text` is not valid YAML.
+std::string config_fingerprint(const std::string& yaml_text);
+
+}  // namespace rungs::io
