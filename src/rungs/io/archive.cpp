@@ -111,20 +111,53 @@ void write_compressed(Hid g, const std::string& name, hid_t file_type, hid_t mem
           "cannot write dataset '" + name + "'");
 }
 
+// Strings in a large column this long at most are stored fixed-length:
+// compressed, a status or host column then costs almost nothing, where
+// variable-length strings cost ~30 bytes each in HDF5's uncompressed heap.
+constexpr std::size_t kMaxFixedStringBytes = 64;
+
+std::size_t longest(const std::vector<std::string>& values) {
+  std::size_t n = 0;
+  for (const auto& v : values) n = std::max(n, v.size());
+  return n;
+}
+
+// NUL-terminated UTF-8 in `width` bytes (the longest value and its NUL):
+// h5py, pandas and h5dump read it as plainly as variable-length strings
+// (asstr() in h5py).
+void write_fixed_strings(Hid g, const std::string& name, const std::vector<std::string>& values,
+                         std::size_t width) {
+  Datatype type(checked(H5Tcopy(H5T_C_S1), "cannot create a string type"));
+  checked(H5Tset_size(type.get(), width), "cannot size a string type");
+  checked(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "cannot set string padding");
+  checked(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot set UTF-8 on a string type");
+  std::vector<char> buffer(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i].copy(buffer.data() + i * width, values[i].size());
+  }
+  write_compressed(g, name, type.get(), type.get(), buffer.data(), values.size());
+}
+
 // The archive's one way to write a column: small ones through hdf5_file's
-// contiguous writer, large numeric ones chunked and compressed.
+// contiguous writer; large ones chunked and compressed, their short strings
+// fixed-length.
 template <typename T>
 void put_column(Hid g, const std::string& name, const std::vector<T>& values) {
-  constexpr bool kString = std::is_same_v<T, std::string>;
-  if (kString || values.size() < kCompressRows || !can_compress()) {
+  if (values.size() < kCompressRows || !can_compress()) {
     write_column(g, name, values);
-    return;
-  }
-  if constexpr (std::is_same_v<T, double>) {
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    std::size_t width = longest(values);
+    if (width > kMaxFixedStringBytes) {
+      write_column(g, name, values);
+    } else {
+      write_fixed_strings(g, name, values, width + 1);
+    }
+  } else if constexpr (std::is_same_v<T, double>) {
     write_compressed(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), values.size());
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
     write_compressed(g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.data(), values.size());
-  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+  } else {
+    static_assert(std::is_same_v<T, std::uint64_t>, "columns are numbers or strings");
     write_compressed(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, values.data(), values.size());
   }
 }

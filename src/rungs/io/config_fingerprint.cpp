@@ -23,21 +23,24 @@ void put_scalar(std::string& out, const std::string& s) {
 void put_node(std::string& out, const YAML::Node& node);
 
 void put_map(std::string& out, const YAML::Node& node, bool top) {
-  std::vector<std::pair<std::string, YAML::Node>> items;
+  // Sort keys, never Nodes: YAML::Node's assignment writes through to the
+  // node it refers to, so std::sort over Nodes would overwrite the values.
+  std::vector<std::pair<std::string, std::size_t>> keys;
+  std::vector<YAML::Node> values;
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
     const auto& ignored = fingerprint_ignored_sections();
     if (top && std::find(ignored.begin(), ignored.end(), key) != ignored.end()) continue;
-    items.emplace_back(std::move(key), kv.second);
+    keys.emplace_back(std::move(key), values.size());
+    values.push_back(kv.second);
   }
-  std::sort(items.begin(), items.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(keys.begin(), keys.end());
   out += '{';
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i > 0) out += ", ";
-    put_scalar(out, items[i].first);
+    put_scalar(out, keys[i].first);
     out += ": ";
-    put_node(out, items[i].second);
+    put_node(out, values[keys[i].second]);
   }
   out += '}';
 }
