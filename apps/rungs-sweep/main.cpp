@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rungs/io/sweep_config.hpp"
 #include "rungs/mpi/sweep_job.hpp"
 #include "rungs/version.hpp"
 
@@ -78,7 +79,13 @@ int main(int argc, char** argv) {
       std::printf("rungs-sweep %s (%s)\n", rungs::kVersion, rungs::kGitRevision);
       return 0;
     }
-    if (vm.count("shard")) options.shard = rungs::mpi::parse_shard(vm["shard"].as<std::string>());
+    if (vm.count("shard")) {
+      // Validated here so the error names --shard; stored in the effective
+      // configuration (sampler.shard) so the archive knows its part.
+      const std::string shard = vm["shard"].as<std::string>();
+      rungs::io::parse_shard(shard);
+      options.overrides.push_back("sampler.shard=" + shard);
+    }
     if (options.local_workers < 0) {
       std::cerr << "rungs-sweep: error: --workers must be >= 1\n";
       return 2;

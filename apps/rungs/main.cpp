@@ -2,13 +2,17 @@
 // so it runs on a login node or a laptop.
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "rungs/analysis/simulate_command.hpp"
+#include "rungs/analysis/export.hpp"
+#include "rungs/analysis/merge.hpp"
 #include "rungs/analysis/summary.hpp"
+#include "rungs/analysis/sweep_loader.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/io/archive.hpp"
 #include "rungs/io/dataset.hpp"
@@ -23,6 +27,9 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  summary ARCHIVE      trials by status, rung populations, best configuration\n"
+    "  export ARCHIVE       a table (trials, curves, decisions) as CSV\n"
+    "  merge A B [...] -o OUT\n"
+    "                       join archives of one sweep into one (trials renumbered)\n"
     "  data synth --out F   write a deterministic synthetic classification data set\n"
     "  simulate --config F --workers N --archive OUT\n"
     "                       run a sweep on N virtual workers in virtual time (synthetic\n"
@@ -53,8 +60,39 @@ int run_summary(const std::vector<std::string>& args) {
   positional.add("archive", 1);
   po::variables_map vm;
   if (parse(args, options, positional, vm, "usage: rungs summary ARCHIVE [--top N]")) return 0;
-  const auto record = rungs::io::read_archive(vm["archive"].as<std::string>());
-  std::cout << rungs::analysis::format_summary(record, vm["top"].as<std::size_t>());
+  const auto loaded = rungs::analysis::load_sweep(vm["archive"].as<std::string>());
+  if (loaded.from_journal) {
+    std::cout << "(unfinished sweep: brought up to date from its journal, " << loaded.journal_events
+              << " events)\n";
+  }
+  std::cout << rungs::analysis::format_summary(loaded.record, vm["top"].as<std::size_t>());
+  return 0;
+}
+
+int run_export(const std::vector<std::string>& args) {
+  po::options_description options("export options");
+  options.add_options()("help,h", "show this help")(
+      "archive", po::value<std::string>()->required(), "the experiment archive (.h5)")(
+      "table,t", po::value<std::string>()->default_value("trials"),
+      "trials, curves or decisions")("out,o", po::value<std::string>(),
+                                     "write to this file instead of standard output");
+  po::positional_options_description positional;
+  positional.add("archive", 1);
+  po::variables_map vm;
+  if (parse(args, options, positional, vm,
+            "usage: rungs export ARCHIVE [--table trials|curves|decisions] [-o FILE.csv]")) {
+    return 0;
+  }
+  const auto loaded = rungs::analysis::load_sweep(vm["archive"].as<std::string>());
+  const std::string table = vm["table"].as<std::string>();
+  if (!vm.count("out")) {
+    rungs::analysis::export_csv(loaded.record, table, std::cout);
+    return 0;
+  }
+  const std::string path = vm["out"].as<std::string>();
+  std::ofstream file(path);
+  if (!file) throw rungs::core::InputError(path, "cannot create the file", "check the directory");
+  rungs::analysis::export_csv(loaded.record, table, file);
   return 0;
 }
 
@@ -147,6 +185,31 @@ int run_simulate(const std::vector<std::string>& args) {
   return 0;
 }
 
+int run_merge(const std::vector<std::string>& args) {
+  rungs::analysis::MergeRequest q;
+  po::options_description options("merge options");
+  options.add_options()("help,h", "show this help")(
+      "inputs", po::value(&q.inputs)->multitoken()->required(), "the archives to merge, in order")(
+      "output,o", po::value(&q.output)->required(), "the merged archive to write (.h5)")(
+      "force", "merge different sweeps too, and replace an existing archive at OUT");
+  po::positional_options_description positional;
+  positional.add("inputs", -1);
+  po::variables_map vm;
+  if (parse(args, options, positional, vm,
+            "usage: rungs merge A.h5 B.h5 [...] -o OUT.h5 [--force]\n\n"
+            "Joins archives of one sweep; trials are renumbered in input order and\n"
+            "/trials/source, /trials/source_trial_id say where each came from.")) {
+    return 0;
+  }
+  q.force = vm.count("force") > 0;
+  q.command_line = "rungs merge";
+  for (const auto& a : args) q.command_line += " " + a;
+  q.tool_version = rungs::kVersion;
+  q.git_revision = rungs::kGitRevision;
+  std::cout << rungs::analysis::format_merge_report(rungs::analysis::merge_archives(q));
+  return 0;
+}
+
 int dispatch(const std::vector<std::string>& argv) {
   if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
     std::cout << kUsage;
@@ -155,7 +218,9 @@ int dispatch(const std::vector<std::string>& argv) {
   const std::string& command = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   if (command == "summary") return run_summary(rest);
+  if (command == "export") return run_export(rest);
   if (command == "simulate") return run_simulate(rest);
+  if (command == "merge") return run_merge(rest);
   if (command == "version" || command == "--version") {
     std::printf("rungs %s (%s)\n", rungs::kVersion, rungs::kGitRevision);
     return 0;

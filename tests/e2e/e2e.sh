@@ -257,6 +257,79 @@ PY
     expect_error "--workers must be >= 1" "$RUNGS" simulate --config sweep.yaml --workers 0 --archive c.h5
     [ ! -e c.h5 ] || fail "an archive was written for bad input"
     ;;
+  kill_drill_early|kill_drill_mid|kill_drill_rewrite)
+    "$RUNGS" data synth --out data.h5 --train-rows 20000 --val-rows 1000 --features 32 --classes 4 \
+      >/dev/null || fail "data synth failed"
+    "$PYTHON" "$SOURCE_DIR/tests/e2e/kill_drill.py" "${case_name#kill_drill_}" || exit 1
+    ;;
+  sigterm)
+    "$RUNGS" data synth --out data.h5 --train-rows 20000 --val-rows 1000 --features 32 --classes 4 \
+      >/dev/null || fail "data synth failed"
+    NAME=term write_config
+    sed -i 's/trials: 4/trials: 40/; s/max_resource: 3/max_resource: 9/' sweep.yaml
+    setsid "$MPIEXEC" -n 3 "$RUNGS_SWEEP" --config sweep.yaml --archive a.h5 >run1.log 2>&1 &
+    job=$!
+    for _ in $(seq 1 600); do
+      [ -s a.h5.journal ] && [ "$(stat -c %s a.h5.journal)" -gt 3000 ] && break
+      sleep 0.05
+    done
+    start=$(date +%s)
+    # As Slurm's --signal or scancel --signal do: the signal goes to every rank.
+    pkill -TERM -s "$job" -x rungs-sweep
+    wait "$job"; rc=$?
+    took=$(( $(date +%s) - start ))
+    [ "$rc" -eq 75 ] || fail "exit code $rc after SIGTERM, expected 75: $(tail -5 run1.log)"
+    [ "$took" -le 10 ] || fail "took $took s to stop"
+    grep -q "stopped; everything is saved" run1.log || fail "no stop note: $(tail -5 run1.log)"
+    "$PYTHON" -c "import h5py; f = h5py.File('a.h5'); assert f.attrs['state'] in (b'running', 'running')" \
+      || fail "archive state after a graceful stop"
+    sweep --resume a.h5 >run2.log 2>&1 || fail "resume after SIGTERM: $(tail -5 run2.log)"
+    "$RUNGS" summary a.h5 | grep -q "trials: 40 " || fail "resumed sweep: $("$RUNGS" summary a.h5)"
+    ;;
+  lock)
+    make_data; NAME=locked write_config
+    sed -i 's/trials: 4/trials: 400/' sweep.yaml
+    "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5 >run1.log 2>&1 &
+    job=$!
+    for _ in $(seq 1 400); do [ -s a.h5.lock ] && [ -s a.h5.journal ] && break; sleep 0.05; done
+    expect_error "a.h5.*in use by another sweep.*pid $job" \
+      "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5
+    kill -9 "$job"; wait "$job" 2>/dev/null
+    "$RUNGS" summary a.h5 >/dev/null || fail "summary while a stale lock is there"
+    # The dead job's lock is stale: the next run takes it over and resumes.
+    sed -i 's/trials: 400/trials: 400/' sweep.yaml
+    timeout 300 "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5 --set limits.time=2s \
+      >run2.log 2>&1 || fail "resume after a stale lock: $(tail -3 run2.log)"
+    grep -q "taking over the lock" run2.log || fail "no takeover note: $(head -3 run2.log)"
+    [ ! -e a.h5.lock ] || fail "lock file left behind"
+    ;;
+  failures)
+    make_data
+    cat >sweep.yaml <<'YAML'
+name: failures
+data: {path: data.h5}
+scheduler: {kind: fifo, max_resource: 2}
+sampler: {kind: random, trials: 4}
+retries: 1
+training: {threads: 1, device: cpu, fail_trials: [1]}
+space:
+  lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}
+  optimizer: {type: categorical, choices: [sgd]}
+YAML
+    sweep --config sweep.yaml --archive a.h5 --set "space.lr={type: float, low: 1.0e+9, high: 1.0e+10}" \
+      >log.txt 2>&1 || fail "sweep: $(cat log.txt)"
+    # lr ~1e9 with sgd: every trial's loss diverges; trial 1 throws (twice: one retry).
+    [ "$(grep -c 'trial 1 failed' log.txt)" -eq 2 ] || fail "trial 1 not retried once: $(cat log.txt)"
+    "$RUNGS" export a.h5 >trials.csv || fail "export"
+    grep -q "injected failure" trials.csv || fail "injected failure reason missing"
+    grep -Eq "training loss is (NaN|Inf)" trials.csv || fail "NaN/Inf reason missing: $(cat trials.csv)"
+    [ "$(grep -c ',failed,' trials.csv)" -eq 4 ] || fail "not all 4 failed: $(cat trials.csv)"
+    # A per-trial time limit.
+    write_config
+    sweep --config sweep.yaml --archive t.h5 --set limits.trial_time=0.000001 >log2.txt 2>&1 \
+      || fail "sweep: $(cat log2.txt)"
+    "$RUNGS" export t.h5 | grep -q "trial time limit exceeded" || fail "trial_time reason missing"
+    ;;
   *) fail "unknown case" ;;
 esac
 echo "ok ($case_name)"

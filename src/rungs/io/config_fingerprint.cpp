@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "rungs/core/error.hpp"
@@ -22,6 +23,31 @@ void put_scalar(std::string& out, const std::string& s) {
 
 void put_node(std::string& out, const YAML::Node& node);
 
+bool ignored(const std::string& key) {
+  const auto& list = fingerprint_ignored_sections();
+  return std::find(list.begin(), list.end(), key) != list.end();
+}
+
+YAML::Node load(const std::string& yaml_text) {
+  try {
+    return YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw core::InputError("config_yaml", std::string("is not valid YAML: ") + e.what(),
+                           "the archive's configuration is damaged; compare the sweeps by hand");
+  }
+}
+
+// Each kept top-level section's canonical text, by key.
+std::map<std::string, std::string> sections(const YAML::Node& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& kv : root) {
+    std::string key = kv.first.Scalar();
+    if (ignored(key)) continue;
+    put_node(out[key], kv.second);
+  }
+  return out;
+}
+
 void put_map(std::string& out, const YAML::Node& node, bool top) {
   // Sort keys, never Nodes: YAML::Node's assignment writes through to the
   // node it refers to, so std::sort over Nodes would overwrite the values.
@@ -29,8 +55,7 @@ void put_map(std::string& out, const YAML::Node& node, bool top) {
   std::vector<YAML::Node> values;
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
-    const auto& ignored = fingerprint_ignored_sections();
-    if (top && std::find(ignored.begin(), ignored.end(), key) != ignored.end()) continue;
+    if (top && ignored(key)) continue;
     keys.emplace_back(std::move(key), values.size());
     values.push_back(kv.second);
   }
@@ -71,19 +96,36 @@ const std::vector<std::string>& fingerprint_ignored_sections() {
 }
 
 std::string config_fingerprint(const std::string& yaml_text) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw core::InputError("config_yaml", std::string("is not valid YAML: ") + e.what(),
-                           "the archive's configuration is damaged; compare the sweeps by hand");
-  }
+  YAML::Node root = load(yaml_text);
   std::string out;
   if (root.IsMap()) {
     put_map(out, root, true);
   } else {
     put_node(out, root);
   }
+  return out;
+}
+
+}  // namespace rungs::io
+
+namespace rungs::io {
+
+std::vector<std::string> config_differences(const std::string& yaml_a, const std::string& yaml_b) {
+  YAML::Node a = load(yaml_a), b = load(yaml_b);
+  if (!a.IsMap() || !b.IsMap()) {
+    if (config_fingerprint(yaml_a) == config_fingerprint(yaml_b)) return {};
+    return {"(root)"};
+  }
+  std::map<std::string, std::string> sa = sections(a), sb = sections(b);
+  std::vector<std::string> out;
+  for (const auto& [key, text] : sa) {
+    auto it = sb.find(key);
+    if (it == sb.end() || it->second != text) out.push_back(key);
+  }
+  for (const auto& [key, text] : sb) {
+    if (sa.count(key) == 0) out.push_back(key);
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -24,4 +24,10 @@ const std::vector<std::string>& fingerprint_ignored_sections();
 // Throws core::InputError when `yaml_text` is not valid YAML.
 std::string config_fingerprint(const std::string& yaml_text);
 
+// The top-level keys (sections) whose fingerprints differ between two
+// configurations, in name order, the dropped sections excepted; empty when
+// the fingerprints are equal. For error messages that say where two sweeps
+// differ. A configuration that is not a mapping differs as a whole: "(root)".
+std::vector<std::string> config_differences(const std::string& yaml_a, const std::string& yaml_b);
+
 }  // namespace rungs::io

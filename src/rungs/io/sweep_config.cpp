@@ -42,7 +42,7 @@ const std::map<std::string, Keys>& schema() {
       {"scheduler",
        {"kind", "mode", "eta", "min_resource", "max_resource", "brackets", "grace_period",
         "min_samples"}},
-      {"sampler", {"kind", "trials", "tpe"}},
+      {"sampler", {"kind", "trials", "tpe", "shard"}},
       {"sampler.tpe", {"startup_trials", "gamma", "candidates", "multivariate"}},
       {"limits", {"time", "trials", "target", "trial_time"}},
       {"checkpoint", {"dir", "keep_stopped"}},
@@ -491,6 +491,13 @@ core::SamplerSpec read_sampler(const Locator& loc, const Field& f) {
   if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, kSamplerKinds);
   if (const Field* t = find(e, "trials")) s.trials = as_int(loc, *t, 1);
   if (const Field* t = find(e, "tpe")) s.tpe = read_tpe(loc, *t);
+  if (const Field* sh = find(e, "shard")) {
+    try {
+      s.shard = parse_shard(as_string(loc, *sh));
+    } catch (const InputError& err) {
+      throw InputError(loc.where(*sh), "sampler.shard: " + err.problem(), err.fix());
+    }
+  }
   return s;
 }
 
@@ -993,6 +1000,23 @@ core::SweepSpec load_sweep_config(const std::string& path,
   std::stringstream text;
   text << in.rdbuf();
   return parse_sweep_config(text.str(), path, overrides);
+}
+
+core::Shard parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  const std::string fix = "write --shard i/n with 0 <= i < n, e.g. --shard 0/4";
+  int index = -1, count = 0;
+  if (slash != std::string::npos) {
+    char* end = nullptr;
+    index = static_cast<int>(std::strtol(text.c_str(), &end, 10));
+    const bool index_ok = end == text.c_str() + slash && slash > 0;
+    count = static_cast<int>(std::strtol(text.c_str() + slash + 1, &end, 10));
+    if (!index_ok || *end != '\0' || slash + 1 == text.size()) index = -1;
+  }
+  if (index < 0 || count < 1 || index >= count) {
+    throw core::InputError("--shard " + text, "not a shard of the form i/n", fix);
+  }
+  return core::Shard{index, count};
 }
 
 }  // namespace rungs::io

@@ -21,6 +21,10 @@ core::SweepSpec load_sweep_config(const std::string& path,
 core::SweepSpec parse_sweep_config(const std::string& yaml_text, const std::string& source_name,
                                    const std::vector<std::string>& overrides = {});
 
+// "i/n" -> Shard{i, n} with 0 <= i < n; throws core::InputError, naming
+// "--shard TEXT", on anything else.
+core::Shard parse_shard(const std::string& text);
+
 // The valid key among `candidates` closest to `key` by edit distance, or ""
 // when none is close enough to be a plausible typo.
 std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates);

@@ -130,7 +130,6 @@ void check_scheduling(const core::SweepSpec& spec, const std::string& config_pat
 SweepSetup set_up(const SweepOptions& options, bool coordinator, int workers_on_node) {
   SweepSetup s;
   s.spec = load_spec(options);
-  s.spec.sampler.shard = options.shard;
   check_scheduling(s.spec, options.resume ? options.archive_path : options.config_path);
   if (coordinator) {
     const fs::path parent = fs::path(options.archive_path).parent_path();
@@ -268,11 +267,16 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   const auto scheduler = core::make_scheduler(
       s.spec, *sampler, clock, [&record](const core::Decision& d) { record.decisions.push_back(d); });
   core::SweepDriver driver(*scheduler, record, clock, workers, s.spec.retries);
+  // A fresh sweep claims its path with an archive before its journal exists,
+  // so a journal always has an archive beside it; a resumed one rewrites its
+  // archive only once the journal's events are replayed into the record.
+  if (s.mode == StartMode::kFresh) io::write_archive(options.archive_path, record);
   io::JournalWriter journal = open_journal(s, options.archive_path, driver, clock);
   clock.go_live();
   driver.set_event_sink([&journal](const core::SweepEvent& e) { journal.append(e); });
   driver.begin_session();
-  io::write_archive(options.archive_path, record);  // the path is ours from the first second
+  journal.sync();
+  if (s.mode == StartMode::kResume) io::write_archive(options.archive_path, record);
 
   std::printf("sweep %s: %d worker%s (%s), %d thread%s each, %s, archive %s\n",
               s.spec.name.c_str(), transport.workers(), transport.workers() == 1 ? "" : "s",
@@ -451,23 +455,6 @@ int run_in_process(const SweepOptions& options) {
 }
 
 }  // namespace
-
-core::Shard parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  const std::string fix = "write --shard i/n with 0 <= i < n, e.g. --shard 0/4";
-  int index = -1, count = 0;
-  if (slash != std::string::npos) {
-    char* end = nullptr;
-    index = static_cast<int>(std::strtol(text.c_str(), &end, 10));
-    const bool index_ok = end == text.c_str() + slash && slash > 0;
-    count = static_cast<int>(std::strtol(text.c_str() + slash + 1, &end, 10));
-    if (!index_ok || *end != '\0' || slash + 1 == text.size()) index = -1;
-  }
-  if (index < 0 || count < 1 || index >= count) {
-    throw core::InputError("--shard " + text, "not a shard of the form i/n", fix);
-  }
-  return core::Shard{index, count};
-}
 
 int run_sweep(int& argc, char**& argv, const SweepOptions& options) {
   install_stop_handlers();

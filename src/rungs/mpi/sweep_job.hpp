@@ -17,7 +17,6 @@ struct SweepOptions {
   std::vector<std::string> overrides;  // --set key=value
   bool overwrite = false;              // replace an archive of the same sweep
   std::string command_line;            // recorded in the archive
-  core::Shard shard;                   // --shard i/n: this job's part of a grid
   // > 0: the in-process driver, this many worker threads in one process and
   // no MPI at all (one machine); 0: the MPI job.
   int local_workers = 0;
@@ -33,8 +32,7 @@ inline constexpr int kExitBadInput = 1;
 // again, or rungs-sweep --resume ARCHIVE, to continue. (EX_TEMPFAIL)
 inline constexpr int kExitStoppedResumable = 75;
 
-// "i/n" -> Shard{i, n}; throws core::InputError on anything else.
-core::Shard parse_shard(const std::string& text);
+
 
 // Returns the process exit code: kExitFinished when the sweep finished (or
 // had finished before), kExitBadInput on bad input (already reported on
