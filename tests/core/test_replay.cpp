@@ -7,6 +7,8 @@
 #include <set>
 
 #include "rungs/core/asha.hpp"
+#include "rungs/core/factory.hpp"
+#include <memory>
 #include "rungs/core/sampler.hpp"
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/core/sweep_event.hpp"
@@ -168,6 +170,137 @@ TEST(Retries, FailedJobRunsAgainThenFails) {
   EXPECT_EQ(starts, 3);  // the first run and 2 retries
   EXPECT_EQ(r.record.trials.size(), 12u);
 }
+
+}  // namespace
+}  // namespace rungs::core
+
+namespace rungs::core {
+namespace {
+
+// Every scheduler and sampler resumes exactly: a sweep killed mid-job and
+// resumed from its journal ends with the same trials, configurations,
+// statuses and curves as an unbroken run. (TPE's history, Hyperband's
+// brackets and the samplers' positions are rebuilt by the replay itself.)
+struct Kind {
+  const char* scheduler;
+  const char* mode;
+  const char* sampler;
+};
+
+SweepSpec spec_of(const Kind& k) {
+  SweepSpec s;
+  s.name = "replay";
+  s.seed = 3;
+  s.scheduler.kind = k.scheduler;
+  s.scheduler.mode = k.mode;
+  s.scheduler.asha = AshaConfig{3, 1, 9};
+  s.scheduler.min_samples = 2;
+  s.sampler.kind = k.sampler;
+  s.sampler.trials = 20;
+  s.sampler.tpe.startup_trials = 4;
+  s.space.add(ParamSpec::float_range("lr", 1e-4, 1e-1, true));
+  ParamSpec hidden = ParamSpec::int_set("hidden", {16, 32, 64});
+  hidden.grid_points = 0;
+  s.space.add(hidden);
+  if (std::string(k.sampler) == "grid") {
+    s.space = SearchSpace();
+    ParamSpec lr = ParamSpec::float_range("lr", 1e-4, 1e-1, true);
+    lr.grid_points = 5;
+    s.space.add(lr);
+    s.space.add(ParamSpec::int_set("hidden", {16, 32, 64, 128}));
+  }
+  return s;
+}
+
+struct SpecRun {
+  explicit SpecRun(const SweepSpec& s)
+      : spec(s),
+        clock(base),
+        sampler(make_sampler(spec)),
+        scheduler(make_scheduler(spec, *sampler, clock,
+                                 [this](const Decision& d) { record.decisions.push_back(d); })),
+        driver(*scheduler, record, clock, {{"h", "cpu"}}) {
+    record.metadata.rung_resources = spec.scheduler.asha.rung_resources();
+    record.metadata.objective_metric = "val_accuracy";
+    driver.set_event_sink([this](const SweepEvent& e) { journal.push_back(e); });
+  }
+  void go_live() {
+    clock.go_live();
+    driver.begin_session();
+    driver.worker_ready(WorkerId{0});
+  }
+  // One worker; a job's steps until a verdict ends it. Stops after `budget` steps.
+  void drive(int budget = 1 << 30) {
+    while (!driver.finished() && budget > 0) {
+      auto jobs = driver.assign();
+      ASSERT_EQ(jobs.size(), 1u);
+      const Job& j = jobs[0].second;
+      bool ended = false;
+      for (std::int64_t s = j.from_resource + 1; s <= j.to_resource && budget > 0; ++s) {
+        --budget;
+        CurvePoint p;
+        p.trial = j.trial;
+        p.step = s;
+        // Crossing-ish curves so the schedulers have decisions to make.
+        p.val_accuracy = std::log10(j.params.get_double("lr", 1e-3)) * (1.0 - 0.05 * s) +
+                         0.001 * static_cast<double>(j.params.get_int("hidden", 16));
+        if (driver.step_reported(WorkerId{0}, p) != Verdict::kContinue) {
+          ended = true;
+          break;
+        }
+      }
+      if (ended) driver.job_ended(WorkerId{0}, j.trial, true, "");
+    }
+  }
+  SweepSpec spec;
+  SteadyClock base;
+  ResumableClock clock;
+  SweepRecord record;
+  std::unique_ptr<Sampler> sampler;
+  std::unique_ptr<Scheduler> scheduler;
+  SweepDriver driver;
+  std::vector<SweepEvent> journal;
+};
+
+class ReplayEveryKind : public ::testing::TestWithParam<Kind> {};
+
+TEST_P(ReplayEveryKind, ResumedSweepEndsLikeAnUnbrokenOne) {
+  const SweepSpec spec = spec_of(GetParam());
+  SpecRun unbroken(spec);
+  unbroken.go_live();
+  unbroken.drive();
+  ASSERT_TRUE(unbroken.driver.finished());
+  const int total = static_cast<int>(unbroken.record.curves.size());
+  for (int kill_after : {1, total / 3, total / 2, total - 1}) {
+    SpecRun first(spec);
+    first.go_live();
+    first.drive(kill_after);
+    SpecRun resumed(spec);
+    resumed.driver.replay(first.journal, resumed.clock);
+    resumed.go_live();
+    resumed.drive();
+    ASSERT_TRUE(resumed.driver.finished()) << "killed after " << kill_after;
+    ASSERT_EQ(resumed.record.trials.size(), unbroken.record.trials.size()) << kill_after;
+    for (std::size_t i = 0; i < unbroken.record.trials.size(); ++i) {
+      EXPECT_EQ(resumed.record.trials[i].params, unbroken.record.trials[i].params) << i;
+      EXPECT_EQ(resumed.record.trials[i].status, unbroken.record.trials[i].status) << i;
+      EXPECT_EQ(resumed.record.trials[i].resource, unbroken.record.trials[i].resource) << i;
+    }
+    EXPECT_EQ(curve_keys(resumed.record), curve_keys(unbroken.record)) << kill_after;
+    EXPECT_EQ(resumed.record.curves.size(), unbroken.record.curves.size()) << kill_after;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllSchedulersAndSamplers, ReplayEveryKind,
+    ::testing::Values(Kind{"asha", "promotion", "random"}, Kind{"asha", "stopping", "random"},
+                      Kind{"hyperband", "promotion", "random"},
+                      Kind{"hyperband", "stopping", "sobol"}, Kind{"median", "promotion", "tpe"},
+                      Kind{"fifo", "promotion", "grid"}, Kind{"asha", "promotion", "tpe"},
+                      Kind{"asha", "stopping", "sobol"}),
+    [](const ::testing::TestParamInfo<Kind>& info) {
+      return std::string(info.param.scheduler) + "_" + info.param.mode + "_" + info.param.sampler;
+    });
 
 }  // namespace
 }  // namespace rungs::core
