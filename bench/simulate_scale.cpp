@@ -43,6 +43,7 @@ struct Args {
   std::int64_t trials = 1000000;
   double sigma = 1.0;
   std::uint64_t seed = 1;
+  DurationModel durations = DurationModel::kLognormal;
 };
 
 Args parse_args(int argc, char** argv) {
@@ -53,9 +54,11 @@ Args parse_args(int argc, char** argv) {
     else if (k == "--trials") a.trials = std::atoll(argv[i + 1]);
     else if (k == "--sigma") a.sigma = std::atof(argv[i + 1]);
     else if (k == "--seed") a.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--durations" && parse_duration_model(argv[i + 1])) a.durations = *parse_duration_model(argv[i + 1]);
     else {
       std::fprintf(stderr,
-                   "usage: simulate_scale [--workers N] [--trials N] [--sigma S] [--seed S]\n");
+                   "usage: simulate_scale [--workers N] [--trials N] [--sigma S] [--seed S]\n"
+                   "                      [--durations lognormal|lognormal-epochs]\n");
       std::exit(2);
     }
   }
@@ -89,7 +92,7 @@ SweepSpec spec_for(const Args& a) {
 SimulationOptions options_for(const Args& a) {
   SimulationOptions o;
   o.workers = a.workers;
-  o.durations = DurationModel::kLognormal;
+  o.durations = a.durations;
   o.sigma = a.sigma;
   o.epoch_seconds = 60.0;
   o.seed = a.seed;
@@ -150,8 +153,8 @@ void run_sync(const Args& a) {
 int main(int argc, char** argv) {
   const Args a = parse_args(argc, argv);
   std::printf("simulated sweep: %d workers, %lld trials, eta 3, rungs 1..81, power-law curves,\n"
-              "lognormal epoch times (mean 60 s, sigma %.2f), seed %llu\n\n",
-              a.workers, static_cast<long long>(a.trials), a.sigma,
+              "%s epoch times (mean 60 s, sigma %.2f), seed %llu\n\n",
+              a.workers, static_cast<long long>(a.trials), to_string(a.durations), a.sigma,
               static_cast<unsigned long long>(a.seed));
   std::printf("| scheduler | trials | steps | makespan (virtual s) | makespan bound (virtual s) | "
               "busy, whole run | busy at the bound | busy until last new trial | "

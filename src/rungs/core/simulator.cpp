@@ -83,7 +83,12 @@ const char* to_string(CurveFamily c) {
 }
 
 const char* to_string(DurationModel d) {
-  return d == DurationModel::kConstant ? "constant" : "lognormal";
+  switch (d) {
+    case DurationModel::kConstant: return "constant";
+    case DurationModel::kLognormal: return "lognormal";
+    case DurationModel::kLognormalEpochs: return "lognormal-epochs";
+  }
+  return "unknown";
 }
 
 const char* to_string(ObjectiveFunction f) {
@@ -103,7 +108,8 @@ std::optional<CurveFamily> parse_curve_family(const std::string& s) {
 }
 
 std::optional<DurationModel> parse_duration_model(const std::string& s) {
-  for (auto d : {DurationModel::kConstant, DurationModel::kLognormal}) {
+  for (auto d : {DurationModel::kConstant, DurationModel::kLognormal,
+                 DurationModel::kLognormalEpochs}) {
     if (s == to_string(d)) return d;
   }
   return std::nullopt;
@@ -338,8 +344,16 @@ DecisionSink Simulator::decision_sink(SweepRecord* record) {
 }
 
 void Simulator::schedule_step(int w) {
-  const Worker& k = workers_[static_cast<std::size_t>(w)];
-  events_.push(Event{clock_.now_seconds() + k.profile.epoch_seconds, next_order_++, w});
+  Worker& k = workers_[static_cast<std::size_t>(w)];
+  k.step_seconds = k.profile.epoch_seconds;
+  if (options_.durations == DurationModel::kLognormalEpochs) {
+    // Its own draw per (trial, epoch): deterministic whatever the order.
+    Draws d(splitmix64(options_.seed ^ splitmix64(static_cast<std::uint64_t>(k.trial.value) * 1024 +
+                                                  static_cast<std::uint64_t>(k.step + 1))));
+    const double s = options_.sigma;
+    k.step_seconds = std::exp(std::log(options_.epoch_seconds) - 0.5 * s * s + s * d.normal());
+  }
+  events_.push(Event{clock_.now_seconds() + k.step_seconds, next_order_++, w});
 }
 
 void Simulator::advance_to(double t) {
@@ -371,7 +385,7 @@ void Simulator::on_step(SweepDriver& driver, SweepRecord& record, int w, bool ke
   Worker& k = workers_[static_cast<std::size_t>(w)];
   ++k.step;
   ++reports_;
-  busy_seconds_ += k.profile.epoch_seconds;
+  busy_seconds_ += k.step_seconds;
   CurvePoint p;
   p.trial = k.trial;
   p.step = k.step;

@@ -57,11 +57,14 @@
 namespace rungs::core {
 
 enum class CurveFamily { kPowerLaw, kExponential, kCrossing };
-enum class DurationModel { kConstant, kLognormal };
+// kLognormal: one epoch time per trial (every epoch of a slow configuration
+// is slow); kLognormalEpochs: every epoch draws its own time (noisy shared
+// nodes), the same mean.
+enum class DurationModel { kConstant, kLognormal, kLognormalEpochs };
 enum class ObjectiveFunction { kGeneric, kBranin, kHartmann6 };
 
 const char* to_string(CurveFamily c);          // power, exp, crossing
-const char* to_string(DurationModel d);        // constant, lognormal
+const char* to_string(DurationModel d);        // constant, lognormal, lognormal-epochs
 const char* to_string(ObjectiveFunction f);    // generic, branin, hartmann6
 std::optional<CurveFamily> parse_curve_family(const std::string& s);
 std::optional<DurationModel> parse_duration_model(const std::string& s);
@@ -219,6 +222,7 @@ class Simulator {
     std::int64_t step = 0;  // epochs trained, checkpoint included
     std::int64_t to_resource = 0;
     TrialProfile profile;
+    double step_seconds = 0.0;  // duration of the step in progress
   };
 
   void advance_to(double t);
