@@ -4,7 +4,7 @@
 #
 #   bench/scheduler_throughput.sh [BUILD_DIR] [PEER_TRIALS] [TRIALS]
 #
-# BUILD_DIR holds bench/scheduler_throughput (default build-sim). Optuna runs
+# BUILD_DIR holds bench/scheduler_throughput and bench/journal_cost (default build-sim). Optuna runs
 # PEER_TRIALS trials (default 20000; it slows down as the study grows), rungs
 # runs the same count for a like-for-like ratio, then TRIALS (default 1000000).
 set -euo pipefail
@@ -45,3 +45,12 @@ for f in rungs_small rungs_big; do
     echo "| rungs ASHA $mode | $n | $r | $(awk -v a="$r" -v b="$optuna" 'BEGIN{printf "%.0f", a/b}') |"
   done
 done
+
+# What durability adds per report: the coordinator journals every event and
+# fsyncs once per loop iteration (a batch), before it acts on them.
+if [ -x "$build/bench/journal_cost" ]; then
+  echo
+  echo "## journal cost per report (append + share of the batch's fsync), in $(pwd)"
+  echo
+  "$build/bench/journal_cost" --dir "$tmp" --seconds 1
+fi
