@@ -50,7 +50,7 @@ done
 # fsyncs once per loop iteration (a batch), before it acts on them.
 if [ -x "$build/bench/journal_cost" ]; then
   echo
-  echo "## journal cost per report (append + share of the batch's fsync), in $(pwd)"
+  echo "## journal cost per report (append + share of the batch's fsync), in $tmp (set TMPDIR to the archive's file system)"
   echo
   "$build/bench/journal_cost" --dir "$tmp" --seconds 1
 fi

@@ -37,9 +37,12 @@ enum Section : std::uint8_t {
 };
 constexpr std::uint8_t kAllSections = 31;
 
-const std::string kDamagedFix =
-    "the journal is damaged before its end; move it aside to resume from the archive alone "
-    "(events after the archive's last write are then lost), or restore an intact copy";
+// Everything before a damaged record is intact, so cutting there keeps it.
+std::string damaged_fix(const std::string& path, std::size_t offset) {
+  return "keep the events before it with 'truncate -s " + std::to_string(offset) + " " + path +
+         "', or move the journal aside to resume from the archive alone (events since the "
+         "archive's last write are then lost)";
+}
 
 // --- CRC-32 -----------------------------------------------------------------
 
@@ -502,7 +505,7 @@ SweepEvent decode_at(const Bytes& file, std::size_t pos, std::uint32_t length,
   } catch (const std::runtime_error& e) {
     throw InputError(path,
                      "malformed record at byte offset " + std::to_string(pos) + ": " + e.what(),
-                     kDamagedFix);
+                     damaged_fix(path, pos));
   }
 }
 
@@ -562,7 +565,7 @@ JournalContents read_journal(const std::string& path) {
         throw InputError(path,
                          "journal damaged at byte offset " + std::to_string(pos) + ": " +
                              describe(c),
-                         kDamagedFix);
+                         damaged_fix(path, pos));
       }
       out.torn_tail = true;
       break;
@@ -623,7 +626,7 @@ void JournalWriter::open_for_append(std::uint64_t valid_bytes) {
                      "make sure no other process writes the journal; reread it and retry");
   }
   if (valid_bytes < kJournalHeaderBytes) {
-    write_header();
+    write_header(size);
     return;
   }
   unsigned char header[kJournalHeaderBytes];
@@ -643,11 +646,11 @@ void JournalWriter::open_for_append(std::uint64_t valid_bytes) {
   synced_bytes_ = valid_bytes;
 }
 
-void JournalWriter::write_header() {
+void JournalWriter::write_header(std::uint64_t old_size) {
   Bytes header(kMagic, kMagic + sizeof kMagic);
   ByteWriter(header).u32(kJournalFormatVersion);
-  if (::ftruncate(fd_.get(), 0) != 0 || !write_all(fd_.get(), header.data(), header.size(), 0) ||
-      ::fdatasync(fd_.get()) != 0) {
+  if ((old_size > 0 && ::ftruncate(fd_.get(), 0) != 0) ||
+      !write_all(fd_.get(), header.data(), header.size(), 0) || ::fdatasync(fd_.get()) != 0) {
     fail_io(path_, "cannot write the journal's header", errno);
   }
   sync_directory_of(path_);

@@ -115,7 +115,7 @@ class JournalWriter {
   };
 
   void open_for_append(std::uint64_t valid_bytes);
-  void write_header();
+  void write_header(std::uint64_t old_size);
   bool write_batch() noexcept;
 
   std::string path_;
