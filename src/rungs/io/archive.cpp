@@ -22,8 +22,9 @@
 //                        group's `order` attribute
 //   /curves/<column>     one row per reported step
 //   /decisions/<column>  one row per scheduler decision
-// Numeric columns of kCompressRows rows or more are chunked and compressed
-// (shuffle + deflate level 1); everything else is contiguous.
+// Columns of kCompressRows rows or more are chunked and compressed (shuffle
+// + deflate level 1), smaller ones contiguous; strings are fixed-length
+// unless a value is longer than kMaxFixedStringBytes.
 namespace rungs::io {
 namespace {
 
@@ -99,21 +100,24 @@ PropList compressed_layout(std::size_t rows, const std::string& name) {
   return dcpl;
 }
 
-void write_compressed(Hid g, const std::string& name, hid_t file_type, hid_t mem_type,
-                      const void* data, std::size_t rows) {
+// A 1-D dataset written whole; chunked and compressed when `compress`.
+void write_rows(Hid g, const std::string& name, hid_t file_type, hid_t mem_type, const void* data,
+                std::size_t rows, bool compress) {
   hsize_t dims = rows;
   Dataspace space(checked(H5Screate_simple(1, &dims, nullptr), "cannot create a dataspace"));
-  PropList dcpl = compressed_layout(rows, name);
+  PropList dcpl = compress ? compressed_layout(rows, name) : PropList();
   DatasetId dset(checked(H5Dcreate2(g, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                    dcpl.get(), H5P_DEFAULT),
+                                    compress ? dcpl.get() : H5P_DEFAULT, H5P_DEFAULT),
                          "cannot create dataset '" + name + "'"));
+  if (rows == 0) return;
   checked(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
           "cannot write dataset '" + name + "'");
 }
 
-// Strings in a large column this long at most are stored fixed-length:
-// compressed, a status or host column then costs almost nothing, where
-// variable-length strings cost ~30 bytes each in HDF5's uncompressed heap.
+// Strings this long at most are stored fixed-length. Variable-length ones
+// cost ~30 bytes each in HDF5's uncompressed, unchecksummed global heap, and
+// damage to that heap or to the references into it can crash libhdf5;
+// fixed-length ones compress to almost nothing and are plain bytes.
 constexpr std::size_t kMaxFixedStringBytes = 64;
 
 std::size_t longest(const std::vector<std::string>& values) {
@@ -126,7 +130,7 @@ std::size_t longest(const std::vector<std::string>& values) {
 // h5py, pandas and h5dump read it as plainly as variable-length strings
 // (asstr() in h5py).
 void write_fixed_strings(Hid g, const std::string& name, const std::vector<std::string>& values,
-                         std::size_t width) {
+                         std::size_t width, bool compress) {
   Datatype type(checked(H5Tcopy(H5T_C_S1), "cannot create a string type"));
   checked(H5Tset_size(type.get(), width), "cannot size a string type");
   checked(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "cannot set string padding");
@@ -135,30 +139,29 @@ void write_fixed_strings(Hid g, const std::string& name, const std::vector<std::
   for (std::size_t i = 0; i < values.size(); ++i) {
     values[i].copy(buffer.data() + i * width, values[i].size());
   }
-  write_compressed(g, name, type.get(), type.get(), buffer.data(), values.size());
+  write_rows(g, name, type.get(), type.get(), buffer.data(), values.size(), compress);
 }
 
-// The archive's one way to write a column: small ones through hdf5_file's
-// contiguous writer; large ones chunked and compressed, their short strings
-// fixed-length.
+// The archive's one way to write a column: large ones chunked and
+// compressed, strings fixed-length unless a value is long.
 template <typename T>
 void put_column(Hid g, const std::string& name, const std::vector<T>& values) {
-  if (values.size() < kCompressRows || !can_compress()) {
-    write_column(g, name, values);
-  } else if constexpr (std::is_same_v<T, std::string>) {
+  const bool compress = values.size() >= kCompressRows && can_compress();
+  const std::size_t n = values.size();
+  if constexpr (std::is_same_v<T, std::string>) {
     std::size_t width = longest(values);
     if (width > kMaxFixedStringBytes) {
-      write_column(g, name, values);
+      write_column(g, name, values);  // variable-length, contiguous
     } else {
-      write_fixed_strings(g, name, values, width + 1);
+      write_fixed_strings(g, name, values, width + 1, compress);
     }
   } else if constexpr (std::is_same_v<T, double>) {
-    write_compressed(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), values.size());
+    write_rows(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), n, compress);
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
-    write_compressed(g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.data(), values.size());
+    write_rows(g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.data(), n, compress);
   } else {
     static_assert(std::is_same_v<T, std::uint64_t>, "columns are numbers or strings");
-    write_compressed(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, values.data(), values.size());
+    write_rows(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, values.data(), n, compress);
   }
 }
 

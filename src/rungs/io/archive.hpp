@@ -18,8 +18,8 @@
 namespace rungs::io {
 
 // Optional content that core::SweepRecord does not model, written only when
-// given: the provenance of a merged archive (`rungs merge`). Readers that do
-// not know these ignore them; read_archive does.
+// given: the provenance of a merged archive (`rungs merge`). read_archive and
+// other readers that do not know them ignore them; read_archive_extras reads them.
 struct ArchiveExtras {
   // Per trial, in the order of record.trials, or both empty: the archive the
   // trial came from and its id there (/trials/source, /trials/source_trial_id).

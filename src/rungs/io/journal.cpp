@@ -670,7 +670,9 @@ bool JournalWriter::write_batch() noexcept {
 
 void JournalWriter::sync() {
   if (batch_.empty()) return;
-  if (fd_.get() < 0) throw InputError(path_, "the journal was moved from", "sync the writer it moved to");
+  if (fd_.get() < 0) {
+    throw InputError(path_, "the journal was moved from", "sync the writer it moved to");
+  }
   auto start = std::chrono::steady_clock::now();
   if (!write_batch()) {
     int err = errno;

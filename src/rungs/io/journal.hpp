@@ -34,7 +34,8 @@
 // A record carries the section its kind owns (workers for kSession, job for
 // kJobStarted, point and verdict for kStep, job end for kJobEnded) and any
 // other section whose fields differ from their defaults, so every field of a
-// SweepEvent reads back as written while a step costs ~70 bytes, not ~200.
+// SweepEvent reads back as written while a step costs 79 bytes with its
+// framing, not ~200.
 //
 // Durability: append() only buffers; sync() writes the batch with one write()
 // and one fdatasync(). An event is durable once the sync() after it returned;
@@ -50,13 +51,13 @@ namespace rungs::io {
 
 inline constexpr std::uint32_t kJournalFormatVersion = 1;
 inline constexpr std::uint64_t kJournalHeaderBytes = 12;  // magic + version
-// No event comes near this (a session of 100,000 workers is ~5 MB); a length
+// No event comes near this (a session of 100,000 workers is ~3 MB); a length
 // above it is damage, never a record.
 inline constexpr std::uint32_t kJournalMaxPayload = 64u << 20;
 
 // What the journal cost so far, for the sweep's end-of-run cost line.
 struct JournalStats {
-  std::uint64_t records = 0;      // events appended
+  std::uint64_t records = 0;      // events written (synced)
   std::uint64_t bytes = 0;        // bytes written (framing included, header excluded)
   std::uint64_t syncs = 0;        // fdatasync calls that had something to write
   double sync_seconds = 0.0;      // wall time in write + fdatasync, summed
@@ -82,6 +83,7 @@ class JournalWriter {
   // failure; call sync() to know) and closes the file.
   ~JournalWriter();
 
+  // Move-assigning over a writer drops its unsynced batch: sync() it first.
   JournalWriter(JournalWriter&&) noexcept = default;
   JournalWriter& operator=(JournalWriter&&) noexcept = default;
 
