@@ -11,6 +11,7 @@
 #include "rungs/analysis/merge.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/io/archive.hpp"
+#include "support/test_support.hpp"
 
 namespace rungs::analysis {
 namespace {
@@ -22,30 +23,10 @@ using core::SweepRecord;
 using core::TrialId;
 using core::TrialStatus;
 
-std::string test_dir() {
-  const char* env = std::getenv("RUNGS_TEST_TMP");
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(env && *env ? env : "/tmp") / "rungs_analysis_merge" /
-                 (std::string(info->test_suite_name()) + "." + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+using rungs::test_support::input_error_message;
+using rungs::test_support::contains;
 
-template <typename Fn>
-std::string input_error_message(Fn fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InputError";
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+std::string test_dir() { return rungs::test_support::scratch_dir("rungs_analysis_merge"); }
 
 const char* kConfig =
     "name: demo\nseed: 7\nscheduler: {kind: asha, eta: 3}\n"

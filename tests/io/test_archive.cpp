@@ -14,6 +14,7 @@
 #include "rungs/core/sweep_record.hpp"
 #include "rungs/io/archive.hpp"
 #include "rungs/io/hdf5_file.hpp"
+#include "support/test_support.hpp"
 
 namespace {
 
@@ -26,32 +27,10 @@ namespace h5 = rungs::io;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// A fresh directory per test, under RUNGS_TEST_TMP (set by CMake) or /tmp,
-// so tests run in parallel by CTest do not share files.
-std::string test_dir() {
-  const char* env = std::getenv("RUNGS_TEST_TMP");
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(env && *env ? env : "/tmp") / "rungs_io_archive" /
-                 (std::string(info->test_suite_name()) + "." + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+using rungs::test_support::input_error_message;
+using rungs::test_support::contains;
 
-template <typename Fn>
-std::string input_error_message(Fn fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InputError";
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+std::string test_dir() { return rungs::test_support::scratch_dir("rungs_io_archive"); }
 
 TrialRecord trial(std::int64_t id, TrialStatus status, double metric) {
   TrialRecord t;

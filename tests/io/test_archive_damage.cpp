@@ -23,6 +23,7 @@
 #include "rungs/core/sweep_record.hpp"
 #include "rungs/io/archive.hpp"
 #include "rungs/io/hdf5_file.hpp"
+#include "support/test_support.hpp"
 
 namespace {
 
@@ -34,15 +35,7 @@ using rungs::io::read_archive_extras;
 using rungs::io::write_archive;
 using Bytes = std::vector<char>;
 
-std::string test_dir() {
-  const char* env = std::getenv("RUNGS_TEST_TMP");
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(env && *env ? env : "/tmp") / "rungs_io_damage" /
-                 (std::string(info->test_suite_name()) + "." + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string test_dir() { return rungs::test_support::scratch_dir("rungs_io_damage"); }
 
 Bytes read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -10,6 +10,7 @@
 
 #include "rungs/core/error.hpp"
 #include "rungs/io/archive_lock.hpp"
+#include "support/test_support.hpp"
 
 namespace {
 
@@ -17,36 +18,16 @@ namespace fs = std::filesystem;
 using rungs::core::InputError;
 using rungs::io::ArchiveLock;
 
-std::string test_dir() {
-  const char* env = std::getenv("RUNGS_TEST_TMP");
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(env && *env ? env : "/tmp") / "rungs_io_lock" /
-                 (std::string(info->test_suite_name()) + "." + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+using rungs::test_support::input_error_message;
+using rungs::test_support::contains;
+
+std::string test_dir() { return rungs::test_support::scratch_dir("rungs_io_lock"); }
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-template <typename Fn>
-std::string input_error_message(Fn fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InputError";
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
 }
 
 std::string this_host() {

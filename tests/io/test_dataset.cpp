@@ -11,6 +11,7 @@
 #include "rungs/core/error.hpp"
 #include "rungs/io/dataset.hpp"
 #include "rungs/io/hdf5_file.hpp"
+#include "support/test_support.hpp"
 
 namespace {
 
@@ -18,17 +19,7 @@ namespace fs = std::filesystem;
 using rungs::core::InputError;
 using namespace rungs::io;
 
-// A fresh directory per test, under RUNGS_TEST_TMP (set by CMake) or /tmp,
-// so tests run in parallel by CTest do not share files.
-std::string test_dir() {
-  const char* env = std::getenv("RUNGS_TEST_TMP");
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(env && *env ? env : "/tmp") / "rungs_io_dataset" /
-                 (std::string(info->test_suite_name()) + "." + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string test_dir() { return rungs::test_support::scratch_dir("rungs_io_dataset"); }
 
 SynthOptions small_options() {
   SynthOptions o;

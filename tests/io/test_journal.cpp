@@ -13,6 +13,7 @@
 #include "rungs/core/error.hpp"
 #include "rungs/core/sweep_event.hpp"
 #include "rungs/io/journal.hpp"
+#include "support/test_support.hpp"
 
 namespace {
 
@@ -23,16 +24,10 @@ using rungs::io::JournalWriter;
 using rungs::io::read_journal;
 using Bytes = std::vector<unsigned char>;
 
-// A fresh directory per test (see test_archive.cpp).
-std::string test_dir() {
-  const char* env = std::getenv("RUNGS_TEST_TMP");
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(env && *env ? env : "/tmp") / "rungs_io_journal" /
-                 (std::string(info->test_suite_name()) + "." + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+using rungs::test_support::input_error_message;
+using rungs::test_support::contains;
+
+std::string test_dir() { return rungs::test_support::scratch_dir("rungs_io_journal"); }
 
 Bytes read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,21 +38,6 @@ void write_bytes(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
-}
-
-template <typename Fn>
-std::string input_error_message(Fn fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InputError";
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
 }
 
 // --- events with every field set ---------------------------------------------
