@@ -38,6 +38,14 @@ constexpr const char* kUsage =
     "\n"
     "Run 'rungs <command> --help' for a command's options.\n";
 
+constexpr const char* kDataUsage =
+    "usage: rungs data <subcommand> [options]\n"
+    "\n"
+    "subcommands:\n"
+    "  synth --out F        write a deterministic synthetic classification data set\n"
+    "\n"
+    "Run 'rungs data synth --help' for its options.\n";
+
 // Parses `args` against `options`; true when --help was asked (and printed).
 bool parse(const std::vector<std::string>& args, const po::options_description& options,
            const po::positional_options_description& positional, po::variables_map& vm,
@@ -152,7 +160,8 @@ int run_simulate(const std::vector<std::string>& args) {
       "archive", po::value(&q.archive_path)->required(), "the archive to write (.h5)")(
       "curves", po::value(&curves)->default_value(curves), "learning curves: power, exp, crossing")(
       "durations", po::value(&durations)->default_value(durations),
-      "epoch times: constant or lognormal")(
+      "epoch times: constant, lognormal (one draw per trial) or lognormal-epochs (one draw "
+      "per epoch)")(
       "epoch-seconds", po::value(&o.epoch_seconds)->default_value(o.epoch_seconds),
       "mean virtual seconds per epoch")(
       "sigma", po::value(&o.sigma)->default_value(o.sigma), "lognormal sigma of log(epoch time)")(
@@ -173,7 +182,7 @@ int run_simulate(const std::vector<std::string>& args) {
   }
   o.curves = parse_choice("curves", curves, rungs::core::parse_curve_family, "power, exp, crossing");
   o.durations = parse_choice("durations", durations, rungs::core::parse_duration_model,
-                             "constant, lognormal");
+                             "constant, lognormal, lognormal-epochs");
   o.objective = parse_choice("objective", objective, rungs::core::parse_objective_function,
                              "generic, branin, hartmann6");
   q.overwrite = vm.count("overwrite") > 0;
@@ -229,7 +238,17 @@ int dispatch(const std::vector<std::string>& argv) {
     if (!rest.empty() && rest[0] == "synth") {
       return run_data_synth(std::vector<std::string>(rest.begin() + 1, rest.end()));
     }
-    std::cerr << "rungs: error: 'rungs data' needs a subcommand: synth (see rungs --help)\n";
+    if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h" || rest[0] == "help")) {
+      std::cout << kDataUsage;
+      return 0;
+    }
+    std::cerr << kDataUsage << "\n";
+    if (rest.empty()) {
+      std::cerr << "rungs: error: 'rungs data' needs a subcommand: synth\n";
+    } else {
+      std::cerr << "rungs: error: unknown data subcommand '" << rest[0]
+                << "' (the subcommands are: synth)\n";
+    }
     return 2;
   }
   std::cerr << "rungs: error: unknown command '" << command

@@ -61,7 +61,7 @@ SweepRecord part(int n, double base, const std::string& state = "finished") {
     for (int s = 1; s <= i + 1; ++s) {
       r.curves.push_back({TrialId{i}, s, 100 * (base + i) + s, 0, 0, 0, 0});
     }
-    r.decisions.push_back({TrialId{i}, 0, DecisionKind::kStart, 1.0, base + i, 1});
+    r.decisions.push_back({TrialId{i}, 0, DecisionKind::kStart, 1.0, base + i, 1, {}});
   }
   return r;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <map>
 
@@ -90,7 +92,15 @@ TEST(Simulator, EveryTrialHasOnePointPerSimulatedStep) {
     for (std::size_t i = 0; i < s.size(); ++i) EXPECT_EQ(s[i], static_cast<std::int64_t>(i + 1));
   }
   EXPECT_EQ(r.reports, static_cast<std::int64_t>(record.curves.size()));
-  EXPECT_EQ(r.decisions, static_cast<std::int64_t>(record.decisions.size()));
+  // The scheduler's decisions, then one stop per trial still paused when the
+  // sweep ended (the only rows with a reason).
+  std::int64_t end_stops = 0;
+  for (const Decision& d : record.decisions) end_stops += !d.reason.empty();
+  EXPECT_EQ(r.decisions + end_stops, static_cast<std::int64_t>(record.decisions.size()));
+  EXPECT_EQ(end_stops, static_cast<std::int64_t>(std::count_if(
+                           record.trials.begin(), record.trials.end(), [](const TrialRecord& t) {
+                             return t.status == TrialStatus::kStopped;
+                           })));
 }
 
 // 2 workers, one-epoch trials of 10 s, ASHA with a single rung (min = max = 1):

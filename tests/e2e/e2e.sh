@@ -66,6 +66,9 @@ case "$case_name" in
     "$RUNGS_SWEEP" --help | grep -q -- "--config" || fail "rungs-sweep --help"
     "$RUNGS" --help | grep -q "summary" || fail "rungs --help"
     "$RUNGS" data synth --help | grep -q -- "--out" || fail "rungs data synth --help"
+    "$RUNGS" data --help | grep -q "synth" || fail "rungs data --help did not print help and exit 0"
+    "$RUNGS" simulate --help | grep -q "lognormal-epochs" || fail "simulate --help omits lognormal-epochs"
+    expect_error "rungs data" "$RUNGS" data
     expect_error "unknown command" "$RUNGS" frobnicate
     expect_error "required" "$RUNGS_SWEEP" --config x.yaml
     ;;
@@ -297,11 +300,41 @@ PY
     kill -9 "$job"; wait "$job" 2>/dev/null
     "$RUNGS" summary a.h5 >/dev/null || fail "summary while a stale lock is there"
     # The dead job's lock is stale: the next run takes it over and resumes.
-    sed -i 's/trials: 400/trials: 400/' sweep.yaml
-    timeout 300 "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5 --set limits.time=2s \
+    # limits.trials=1 is below what the dead run started: the replay keeps its
+    # history, no trial starts anew, and the sweep ends at that limit however
+    # fast or slow this machine is.
+    timeout 300 "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5 --set limits.trials=1 \
       >run2.log 2>&1 || fail "resume after a stale lock: $(tail -3 run2.log)"
     grep -q "taking over the lock" run2.log || fail "no takeover note: $(head -3 run2.log)"
+    grep -q "stopped at limits.trials" run2.log || fail "no limit note: $(tail -3 run2.log)"
     [ ! -e a.h5.lock ] || fail "lock file left behind"
+    ;;
+  resume_after_time_limit)
+    "$RUNGS" data synth --out data.h5 --train-rows 20000 --val-rows 1000 --features 32 --classes 4 \
+      >/dev/null || fail "data synth failed"
+    NAME=timed write_config
+    sed -i 's/trials: 4/trials: 30/; s/max_resource: 3/max_resource: 9/' sweep.yaml
+    "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5 --set limits.time=1s \
+      >run1.log 2>&1 || fail "first run: $(tail -3 run1.log)"
+    grep -q "stopped at limits.time" run1.log || fail "no limit note: $(tail -3 run1.log)"
+    "$PYTHON" - <<'PY' || fail "archive after the time limit"
+import h5py
+with h5py.File("a.h5") as f:
+    s = lambda v: v.decode() if isinstance(v, bytes) else v
+    assert s(f.attrs["state"]) == "at_limit", f.attrs["state"]
+    assert s(f.attrs["limit"]) == "limits.time", f.attrs["limit"]
+    status = [s(x) for x in f["trials/status"][:]]
+    # Paused trials stay paused: nothing was stopped for want of time.
+    assert "stopped" not in status and "paused" in status, status
+    assert len(status) < 30, len(status)
+PY
+    "$RUNGS" summary a.h5 | grep -q "stopped at limits.time" || fail "summary: $("$RUNGS" summary a.h5)"
+    "$RUNGS_SWEEP" --workers 1 --resume a.h5 --set limits.time=1h >run2.log 2>&1 \
+      || fail "resume with a raised limit: $(tail -3 run2.log)"
+    grep -q "already finished" run2.log && fail "a sweep stopped at its time limit was not continued"
+    grep -q "finished: 30 trials" run2.log || fail "resumed sweep: $(tail -3 run2.log)"
+    "$RUNGS" export a.h5 --table decisions | grep -c "sweep ended: not promoted" >n.txt
+    [ "$(cat n.txt)" -gt 0 ] || fail "no decision row says why paused trials were stopped"
     ;;
   failures)
     make_data

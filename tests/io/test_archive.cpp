@@ -60,7 +60,8 @@ SweepRecord sample_record() {
   m.objective_mode = ObjectiveMode::kMin;
   m.scheduler = "asha/promotion eta=3";
   m.rung_resources = {1, 3, 9, 27};
-  m.state = "finished";
+  m.state = "at_limit";
+  m.limit = "limits.time";
   m.wall_seconds = 123.5;
 
   r.space.push_back(ParamSpec::float_range("lr", 1e-4, 1e-1, true));
@@ -108,10 +109,10 @@ SweepRecord sample_record() {
   r.curves = {{TrialId{0}, 1, 0.5, 1.2, 0.5, 0.6, 2.0},
               {TrialId{0}, 2, 0.25, 0.8, 0.25, 0.8, 4.0},
               {TrialId{1}, 1, 0.9, 1.5, 0.9, 0.4, 2.5}};
-  r.decisions = {{TrialId{0}, 0, DecisionKind::kStart, 0.5, kNaN, 1},
-                 {TrialId{1}, 0, DecisionKind::kStop, 10.0, 0.9, -1},
-                 {TrialId{2}, 0, DecisionKind::kFail, 11.0, kNaN, -1},
-                 {TrialId{0}, 3, DecisionKind::kComplete, 60.25, 0.25, -1}};
+  r.decisions = {{TrialId{0}, 0, DecisionKind::kStart, 0.5, kNaN, 1, {}},
+                 {TrialId{1}, 0, DecisionKind::kStop, 10.0, 0.9, -1, "sweep ended: not promoted"},
+                 {TrialId{2}, 0, DecisionKind::kFail, 11.0, kNaN, -1, {}},
+                 {TrialId{0}, 3, DecisionKind::kComplete, 60.25, 0.25, -1, {}}};
   return r;
 }
 
@@ -140,6 +141,7 @@ void expect_same_metadata(const SweepMetadata& a, const SweepMetadata& b) {
   EXPECT_EQ(a.scheduler, b.scheduler);
   EXPECT_EQ(a.rung_resources, b.rung_resources);
   EXPECT_EQ(a.state, b.state);
+  EXPECT_EQ(a.limit, b.limit);
   EXPECT_EQ(a.wall_seconds, b.wall_seconds);
 }
 
@@ -200,6 +202,7 @@ void expect_same_record(const SweepRecord& a, const SweepRecord& b) {
     EXPECT_EQ(d.time, e.time);
     expect_same_double(d.metric, e.metric, "decision metric");
     EXPECT_EQ(d.worker, e.worker);
+    EXPECT_EQ(d.reason, e.reason);
   }
 }
 

@@ -77,7 +77,7 @@ SweepRecord record_of(int n) {
     if (i % 5) t.params.set("opt", std::string(i % 2 ? "sgd" : "adam"));
     r.trials.push_back(t);
     r.curves.push_back({TrialId{i}, 1, t.metric, 1.0, 0.9, t.metric, 1.5});
-    r.decisions.push_back({TrialId{i}, 0, DecisionKind::kStart, 0.5 * i, NAN, i % 8});
+    r.decisions.push_back({TrialId{i}, 0, DecisionKind::kStart, 0.5 * i, NAN, i % 8, {}});
   }
   return r;
 }

@@ -48,10 +48,10 @@ void curves(const core::SweepRecord& r, std::ostream& out) {
 }
 
 void decisions(const core::SweepRecord& r, std::ostream& out) {
-  out << "trial_id,rung,kind,time,metric,worker\n";
+  out << "trial_id,rung,kind,time,metric,worker,reason\n";
   for (const auto& d : r.decisions) {
     out << d.trial.value << ',' << d.rung << ',' << core::to_string(d.kind) << ',' << num(d.time)
-        << ',' << num(d.metric) << ',' << d.worker << '\n';
+        << ',' << num(d.metric) << ',' << d.worker << ',' << csv(d.reason) << '\n';
   }
 }
 

@@ -15,7 +15,7 @@ using core::TrialStatus;
 std::string status_line(const core::SweepStats& s, std::size_t total) {
   std::string line = "trials: " + std::to_string(total);
   for (TrialStatus st : {TrialStatus::kCompleted, TrialStatus::kStopped, TrialStatus::kFailed,
-                         TrialStatus::kPaused, TrialStatus::kRunning}) {
+                         TrialStatus::kPaused, TrialStatus::kSuspended, TrialStatus::kRunning}) {
     auto it = s.by_status.find(st);
     const long n = it == s.by_status.end() ? 0 : static_cast<long>(it->second);
     line += "  " + std::string(core::to_string(st)) + " " + std::to_string(n);
@@ -57,6 +57,10 @@ std::string format_summary(const core::SweepRecord& r, std::size_t top) {
                 m.scheduler.c_str(), m.state.c_str(), m.mpi_size, m.mpi_size == 1 ? "" : "s",
                 core::format_duration(m.wall_seconds).c_str());
   out += buf;
+  if (m.state == "at_limit") {
+    out += "stopped at " + m.limit + ": raise it to continue (rungs-sweep --resume ARCHIVE --set " +
+           m.limit + "=...)\n";
+  }
   out += "objective: " + m.objective_metric +
          (m.objective_mode == core::ObjectiveMode::kMax ? " (max)\n" : " (min)\n");
   out += status_line(s, r.trials.size());

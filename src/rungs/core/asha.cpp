@@ -152,7 +152,7 @@ std::uint64_t AshaScheduler::seed_of(TrialId t) const {
 
 void AshaScheduler::record(DecisionKind kind, TrialId t, int rung, double metric,
                            int worker) const {
-  if (sink_) sink_(Decision{t, rung, kind, gate_.elapsed(), metric, worker});
+  if (sink_) sink_(Decision{t, rung, kind, gate_.elapsed(), metric, worker, {}});
 }
 
 AshaScheduler::TrialState& AshaScheduler::state_of(TrialId t, const char* caller) {
@@ -331,6 +331,10 @@ bool AshaScheduler::finished() const {
     if (b.promotable_rung() >= 0) return false;
   }
   return true;
+}
+
+std::optional<std::string> AshaScheduler::limit_reached() const {
+  return gate_.limit_reached(next_trial_);
 }
 
 }  // namespace rungs::core

@@ -84,6 +84,8 @@ class AshaScheduler : public Scheduler {
   // Stopping mode: the job's rung resources at or above grace_period, below
   // max_resource (where kStop can come). Promotion mode: none.
   std::vector<std::int64_t> decision_steps(const Job& job) const override;
+  void set_replaying(bool replaying) override { gate_.set_replaying(replaying); }
+  std::optional<std::string> limit_reached() const override;
 
   AshaMode mode() const { return rules_.mode; }
   int bracket_count() const { return static_cast<int>(brackets_.size()); }

@@ -25,7 +25,7 @@ FifoScheduler::FifoScheduler(std::int64_t max_resource, ObjectiveMode mode, Swee
 }
 
 void FifoScheduler::record(DecisionKind kind, TrialId t, double metric, int worker) const {
-  if (sink_) sink_(Decision{t, 0, kind, gate_.elapsed(), metric, worker});
+  if (sink_) sink_(Decision{t, 0, kind, gate_.elapsed(), metric, worker, {}});
 }
 
 FifoScheduler::TrialState& FifoScheduler::state_of(TrialId t, const char* caller) {
@@ -79,6 +79,10 @@ void FifoScheduler::on_failure(TrialId t, const std::string& /*why*/) {
 bool FifoScheduler::finished() const {
   if (running_jobs_ > 0) return false;
   return !gate_.open() || !gate_.budget_left(trials_started());
+}
+
+std::optional<std::string> FifoScheduler::limit_reached() const {
+  return gate_.limit_reached(trials_started());
 }
 
 }  // namespace rungs::core

@@ -25,6 +25,8 @@ class FifoScheduler : public Scheduler {
   Verdict on_report(const Report& r) override;
   void on_failure(TrialId t, const std::string& why) override;
   bool finished() const override;
+  void set_replaying(bool replaying) override { gate_.set_replaying(replaying); }
+  std::optional<std::string> limit_reached() const override;
   std::size_t running_jobs() const override { return running_jobs_; }
 
   std::int64_t trials_started() const { return static_cast<std::int64_t>(trials_.size()); }

@@ -97,7 +97,7 @@ std::size_t MedianStoppingScheduler::memory_bytes() const {
 
 void MedianStoppingScheduler::record(DecisionKind kind, TrialId t, double metric,
                                      int worker) const {
-  if (sink_) sink_(Decision{t, 0, kind, gate_.elapsed(), metric, worker});
+  if (sink_) sink_(Decision{t, 0, kind, gate_.elapsed(), metric, worker, {}});
 }
 
 MedianStoppingScheduler::TrialState& MedianStoppingScheduler::state_of(TrialId t,
@@ -186,6 +186,10 @@ std::vector<std::int64_t> MedianStoppingScheduler::decision_steps(const Job& job
 bool MedianStoppingScheduler::finished() const {
   if (running_jobs_ > 0) return false;
   return !gate_.open() || !gate_.budget_left(trials_started());
+}
+
+std::optional<std::string> MedianStoppingScheduler::limit_reached() const {
+  return gate_.limit_reached(trials_started());
 }
 
 }  // namespace rungs::core

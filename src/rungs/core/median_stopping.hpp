@@ -64,6 +64,8 @@ class MedianStoppingScheduler : public Scheduler {
   Verdict on_report(const Report& r) override;
   void on_failure(TrialId t, const std::string& why) override;
   bool finished() const override;
+  void set_replaying(bool replaying) override { gate_.set_replaying(replaying); }
+  std::optional<std::string> limit_reached() const override;
   std::size_t running_jobs() const override { return running_jobs_; }
   // Every step from grace_period (at least 1) to max_resource - 1: the rule
   // may stop a trial at any of them.

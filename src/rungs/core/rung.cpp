@@ -107,14 +107,21 @@ std::size_t Rung::memory_bytes() const {
 
 namespace {
 
-std::optional<std::int64_t> budget_of(const SweepLimits& limits, const Sampler& sampler) {
-  std::optional<std::int64_t> budget;
-  if (limits.max_trials > 0) budget = limits.max_trials;
-  if (const auto size = sampler.size()) {
-    const std::int64_t finite = std::max<std::int64_t>(0, *size);
-    budget = budget ? std::min(*budget, finite) : finite;
+// The sweep's own size: sampler.trials, capped by a finite sampler.
+std::optional<std::int64_t> size_of(const SweepLimits& limits, const Sampler& sampler) {
+  std::optional<std::int64_t> size;
+  if (limits.sweep_trials > 0) size = limits.sweep_trials;
+  if (const auto finite = sampler.size()) {
+    const std::int64_t n = std::max<std::int64_t>(0, *finite);
+    size = size ? std::min(*size, n) : n;
   }
-  return budget;
+  return size;
+}
+
+std::optional<std::int64_t> budget_of(const SweepLimits& limits,
+                                      const std::optional<std::int64_t>& size) {
+  if (limits.max_trials <= 0) return size;
+  return size ? std::min(*size, limits.max_trials) : limits.max_trials;
 }
 
 }  // namespace
@@ -125,10 +132,20 @@ SweepGate::SweepGate(const SweepLimits& limits, ObjectiveMode mode, const Sample
       mode_(mode),
       clock_(clock),
       start_(clock.now_seconds()),
-      budget_(budget_of(limits, sampler)) {}
+      budget_(budget_of(limits, size_of(limits, sampler))),
+      size_(size_of(limits, sampler)) {}
 
 bool SweepGate::time_is_up() const {
   return limits_.max_seconds > 0 && elapsed() >= limits_.max_seconds;
+}
+
+std::optional<std::string> SweepGate::limit_reached(std::int64_t started) const {
+  if (replaying_) return std::nullopt;
+  if (time_is_up()) return std::string("limits.time");
+  if (target_reached_) return std::string("limits.target");
+  const bool limit_binds = limits_.max_trials > 0 && (!size_ || limits_.max_trials < *size_);
+  if (limit_binds && started >= limits_.max_trials) return std::string("limits.trials");
+  return std::nullopt;
 }
 
 void SweepGate::note(double metric) {

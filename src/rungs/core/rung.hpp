@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "rungs/core/clock.hpp"
@@ -104,10 +105,18 @@ class SweepGate {
   double elapsed() const { return clock_.now_seconds() - start_; }
   bool time_is_up() const;
   bool target_reached() const { return target_reached_; }
-  bool open() const { return !target_reached_ && !time_is_up(); }
+  bool open() const { return replaying_ || (!target_reached_ && !time_is_up()); }
   // Whether trial number `started` (0-based) may be started.
-  bool budget_left(std::int64_t started) const { return !budget_ || started < *budget_; }
+  bool budget_left(std::int64_t started) const {
+    return replaying_ || !budget_ || started < *budget_;
+  }
   std::optional<std::int64_t> trial_budget() const { return budget_; }
+  // Replay follows the journal: the gate stands open (see Scheduler::set_replaying).
+  void set_replaying(bool replaying) { replaying_ = replaying; }
+  // Which of limits.time, limits.target, limits.trials keeps trial number
+  // `started` (or any promotion) from starting now; nullopt when none does
+  // (also when only the sweep's own size or a finite sampler is used up).
+  std::optional<std::string> limit_reached(std::int64_t started) const;
   // An accepted report's objective; notes whether it reaches the target.
   void note(double metric);
 
@@ -117,7 +126,9 @@ class SweepGate {
   const Clock& clock_;
   double start_;
   std::optional<std::int64_t> budget_;
+  std::optional<std::int64_t> size_;  // the sweep's own size: sampler.trials, a finite sampler
   bool target_reached_ = false;
+  bool replaying_ = false;
 };
 
 }  // namespace rungs::core

@@ -59,7 +59,7 @@ std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, Sampler& sample
   const SchedulerSpec& s = spec.scheduler;
   check_common(s);
   SweepLimits limits = spec.limits;
-  limits.max_trials = spec.trial_budget();  // each scheduler also caps it by sampler.size()
+  limits.sweep_trials = spec.sampler.trials;  // each scheduler also caps it by sampler.size()
   const ObjectiveMode mode = spec.objective.mode;
   if (s.kind == "asha") {
     return std::make_unique<AshaScheduler>(s.asha, asha_rules(s), mode, limits, sampler, clock,

@@ -52,11 +52,15 @@ enum class Verdict {
 const char* to_string(Verdict v);
 
 struct SweepLimits {
-  std::int64_t max_trials = 0;  // new configurations to start; 0 = no limit
+  std::int64_t max_trials = 0;  // limits.trials: new configurations to start; 0 = no limit
   double max_seconds = 0.0;     // wall time after which no job starts; 0 = no limit
   // Stop handing out jobs once any report reaches this objective value
   // (>= in max mode, <= in min mode).
   std::optional<double> target;
+  // The sweep's own size (sampler.trials; 0 = none), which is not a limit:
+  // reaching it ends the sweep for good, while reaching max_trials only
+  // stops it until a resume raises the limit.
+  std::int64_t sweep_trials = 0;
 };
 
 using DecisionSink = std::function<void(const Decision&)>;
@@ -76,6 +80,16 @@ class Scheduler {
   // the verdict there, so a stop takes effect at exactly that step. Default:
   // none (the scheduler never stops a job mid-way).
   virtual std::vector<std::int64_t> decision_steps(const Job& /*job*/) const { return {}; }
+  // While replaying a journal the limits are not applied: the journal says
+  // what happened under the limits of its own runs, and a resume may have
+  // changed them. They apply again to every decision made after the replay.
+  // Default: a scheduler without limits ignores it.
+  virtual void set_replaying(bool /*replaying*/) {}
+  // The limit ("limits.time", "limits.trials" or "limits.target") that keeps
+  // new work from starting now; nullopt when none does. A sweep that finishes
+  // with one reached has not run out of work: raising it and resuming
+  // continues it. Default: a scheduler without limits never reaches one.
+  virtual std::optional<std::string> limit_reached() const { return std::nullopt; }
 };
 
 }  // namespace rungs::core

@@ -429,7 +429,7 @@ SimulationReport Simulator::run(Scheduler& scheduler, SweepRecord* record) {
                            " idle workers");
   }
   SimulationReport report = make_report(r, driver.elapsed());
-  if (record) record->finish(report.makespan);
+  if (record) driver.conclude(report.makespan);
   report.real_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - real_start).count();
   return report;

@@ -43,6 +43,14 @@ void SweepDriver::begin_session() {
 
 void SweepDriver::worker_ready(WorkerId w) { idle_.push_back(w); }
 
+void SweepDriver::conclude(double wall_seconds) {
+  if (const auto limit = scheduler_.limit_reached()) {
+    record_.stop_at_limit(*limit, wall_seconds);
+  } else {
+    record_.finish(wall_seconds);
+  }
+}
+
 // Shared by live steps and replay: the record and the scheduler see a step
 // once, whatever restarts repeat it.
 Verdict SweepDriver::process_step(WorkerId w, CurvePoint& point) {
@@ -90,6 +98,7 @@ void SweepDriver::end_job(WorkerId w, TrialId trial, bool ok, const std::string&
     if (f.open && interrupted_at >= 0) {
       f.job.from_resource = interrupted_at;  // resume where its state was saved
       requeued_.push_back(f.job);
+      record_.on_job_suspended(trial, elapsed());
     } else if (f.open && !ok && failures_[trial.value]++ < retries_) {
       record_.trials[static_cast<std::size_t>(trial.value)].error = error;
       requeued_.push_back(f.job);  // retry from the job's own starting point
@@ -156,7 +165,9 @@ std::vector<std::pair<WorkerId, Job>> SweepDriver::assign() {
 // session) or never said it ended: run them again.
 void SweepDriver::requeue_open_jobs() {
   for (auto& [worker, f] : inflight_) {
-    if (f.open) requeued_.push_back(f.job);
+    if (!f.open) continue;
+    requeued_.push_back(f.job);
+    record_.on_job_suspended(f.job.trial, elapsed());
   }
   inflight_.clear();
   idle_.clear();
@@ -172,6 +183,13 @@ std::string diverged(std::size_t index, const std::string& what) {
 }  // namespace
 
 void SweepDriver::replay(const std::vector<SweepEvent>& events, ResumableClock& clock) {
+  // The journal is what happened; the limits of this run judge only what
+  // happens next (a resume may lower or raise them).
+  struct ReplayMode {
+    Scheduler& s;
+    explicit ReplayMode(Scheduler& x) : s(x) { s.set_replaying(true); }
+    ~ReplayMode() { s.set_replaying(false); }
+  } replay_mode(scheduler_);
   for (std::size_t i = 0; i < events.size(); ++i) {
     const SweepEvent& e = events[i];
     clock.set_replay_time(e.time);

@@ -70,6 +70,10 @@ class SweepDriver {
   bool quiet() const { return inflight_.empty(); }
   bool finished() const { return requeued_.empty() && inflight_.empty() && scheduler_.finished(); }
   double elapsed() const { return clock_.now_seconds() - start_; }
+  // Once finished(): records how the sweep ended. At a limit (the scheduler
+  // says which) it stays resumable with its paused trials; otherwise it is
+  // finished and paused trials are stopped, with the reason.
+  void conclude(double wall_seconds);
   std::size_t idle_workers() const { return idle_.size(); }
   std::size_t restarts_pending() const { return requeued_.size(); }
 

@@ -1,5 +1,6 @@
 #include "rungs/core/sweep_record.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -74,11 +75,27 @@ void SweepRecord::on_trial_failed(TrialId t, const std::string& why, double now)
   r.end_time = now;
 }
 
+void SweepRecord::on_job_suspended(TrialId t, double now) {
+  TrialRecord& r = at(t);
+  r.status = TrialStatus::kSuspended;
+  r.end_time = now;
+}
+
 void SweepRecord::finish(double wall_seconds) {
   for (TrialRecord& r : trials) {
-    if (r.status == TrialStatus::kPaused) r.status = TrialStatus::kStopped;
+    if (r.status != TrialStatus::kPaused) continue;
+    r.status = TrialStatus::kStopped;
+    decisions.push_back(Decision{r.id, std::max(r.rung, 0), DecisionKind::kStop, wall_seconds,
+                                 r.metric, -1, "sweep ended: not promoted"});
   }
   metadata.state = "finished";
+  metadata.limit.clear();
+  metadata.wall_seconds = wall_seconds;
+}
+
+void SweepRecord::stop_at_limit(const std::string& limit, double wall_seconds) {
+  metadata.state = "at_limit";
+  metadata.limit = limit;
   metadata.wall_seconds = wall_seconds;
 }
 

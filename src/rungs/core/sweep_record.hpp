@@ -33,7 +33,10 @@ struct SweepMetadata {
   ObjectiveMode objective_mode = ObjectiveMode::kMax;
   std::string scheduler;     // e.g. "asha/promotion eta=3"
   std::vector<std::int64_t> rung_resources;
-  std::string state = "running";  // running, finished
+  // running; finished (nothing more to do); at_limit (a limit of `limit`
+  // stopped it: raising it and resuming continues the sweep).
+  std::string state = "running";
+  std::string limit;  // at_limit: "limits.time", "limits.trials" or "limits.target"
   double wall_seconds = 0.0;
 };
 
@@ -59,8 +62,14 @@ class SweepRecord {
   void on_step(const CurvePoint& point);
   void on_job_ended(TrialId t, Verdict verdict, double now);
   void on_trial_failed(TrialId t, const std::string& why, double now);
-  // At the end of a sweep: trials still paused were stopped by the scheduler.
+  // A job interrupted with its state saved: it restarts on the next run.
+  void on_job_suspended(TrialId t, double now);
+  // The sweep has nothing more to do: trials still paused will never be
+  // promoted, so they are stopped, each with a decision row saying why.
   void finish(double wall_seconds);
+  // The sweep stopped because `limit` was reached: paused trials stay paused,
+  // ready for a resume that raises the limit.
+  void stop_at_limit(const std::string& limit, double wall_seconds);
 
   const TrialRecord* find(TrialId t) const;
   SweepStats stats() const;

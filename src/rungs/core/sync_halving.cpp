@@ -42,7 +42,7 @@ SyncHalvingScheduler::SyncHalvingScheduler(AshaConfig config, std::int64_t brack
 
 void SyncHalvingScheduler::record(DecisionKind kind, TrialId t, int rung, double metric,
                                   int worker) const {
-  if (sink_) sink_(Decision{t, rung, kind, gate_.elapsed(), metric, worker});
+  if (sink_) sink_(Decision{t, rung, kind, gate_.elapsed(), metric, worker, {}});
 }
 
 SyncHalvingScheduler::TrialState& SyncHalvingScheduler::state_of(TrialId t,
@@ -182,6 +182,10 @@ void SyncHalvingScheduler::close_rung() {
 bool SyncHalvingScheduler::finished() const {
   if (running_jobs_ > 0) return false;
   return !gate_.open() || done_;
+}
+
+std::optional<std::string> SyncHalvingScheduler::limit_reached() const {
+  return gate_.limit_reached(trials_started());
 }
 
 }  // namespace rungs::core

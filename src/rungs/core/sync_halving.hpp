@@ -36,6 +36,8 @@ class SyncHalvingScheduler : public Scheduler {
   Verdict on_report(const Report& r) override;
   void on_failure(TrialId t, const std::string& why) override;
   bool finished() const override;
+  void set_replaying(bool replaying) override { gate_.set_replaying(replaying); }
+  std::optional<std::string> limit_reached() const override;
   std::size_t running_jobs() const override { return running_jobs_; }
 
   const std::vector<std::int64_t>& rung_resources() const { return resources_; }

@@ -11,13 +11,14 @@ const char* to_string(TrialStatus s) {
     case TrialStatus::kCompleted: return "completed";
     case TrialStatus::kStopped: return "stopped";
     case TrialStatus::kFailed: return "failed";
+    case TrialStatus::kSuspended: return "suspended";
   }
   return "unknown";
 }
 
 std::optional<TrialStatus> parse_trial_status(const std::string& s) {
   for (TrialStatus t : {TrialStatus::kRunning, TrialStatus::kPaused, TrialStatus::kCompleted,
-                        TrialStatus::kStopped, TrialStatus::kFailed}) {
+                        TrialStatus::kStopped, TrialStatus::kFailed, TrialStatus::kSuspended}) {
     if (s == to_string(t)) return t;
   }
   return std::nullopt;

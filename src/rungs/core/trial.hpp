@@ -11,7 +11,9 @@
 
 namespace rungs::core {
 
-enum class TrialStatus { kRunning, kPaused, kCompleted, kStopped, kFailed };
+// kSuspended: its job was interrupted (a graceful stop, or a crash seen on
+// replay) with its state saved; the next run restarts it from there.
+enum class TrialStatus { kRunning, kPaused, kCompleted, kStopped, kFailed, kSuspended };
 const char* to_string(TrialStatus s);
 std::optional<TrialStatus> parse_trial_status(const std::string& s);
 
@@ -63,6 +65,9 @@ struct Decision {
   double time = 0.0;     // seconds since the sweep started
   double metric = 0.0;   // the metric the decision was based on (NaN: none)
   int worker = -1;       // the worker a job went to (start, promote), else -1
+  // Why, where the kind alone does not say (e.g. a paused trial stopped
+  // because the sweep ended); "" otherwise.
+  std::string reason;
 };
 
 }  // namespace rungs::core

@@ -186,6 +186,7 @@ void write_metadata(Hid root, const core::SweepMetadata& m) {
   write_string_attribute(root, "scheduler", m.scheduler);
   write_int_array_attribute(root, "rung_resources", m.rung_resources);
   write_string_attribute(root, "state", m.state);
+  if (!m.limit.empty()) write_string_attribute(root, "limit", m.limit);
   write_double_attribute(root, "wall_seconds", m.wall_seconds);
 }
 
@@ -294,6 +295,7 @@ void write_decisions(Hid g, const std::vector<core::Decision>& d) {
   put_column(g, "time", column<double>(d, [](const D& x) { return x.time; }));
   put_column(g, "metric", column<double>(d, [](const D& x) { return x.metric; }));
   put_column(g, "worker", column<std::int64_t>(d, [](const D& x) { return x.worker; }));
+  put_column(g, "reason", column<std::string>(d, [](const D& x) { return x.reason; }));
 }
 
 void check_extras(const ArchiveExtras& x, std::size_t trials) {
@@ -403,6 +405,7 @@ core::SweepMetadata read_metadata(Hid root) {
   m.scheduler = read_string_attribute(root, "scheduler");
   m.rung_resources = read_int_array_attribute(root, "rung_resources");
   m.state = read_string_attribute(root, "state");
+  if (has_attribute(root, "limit")) m.limit = read_string_attribute(root, "limit");
   m.wall_seconds = read_double_attribute(root, "wall_seconds");
   return m;
 }
@@ -537,6 +540,10 @@ std::vector<core::Decision> read_decisions(const File& file) {
                             worker = t.ints("worker");
   std::vector<std::string> kind = t.strings("kind");
   std::vector<double> time = t.doubles("time"), metric = t.doubles("metric");
+  // Archives written before the column existed have no reasons.
+  std::vector<std::string> reason = has_path(t.group(), "reason")
+                                        ? t.strings("reason")
+                                        : std::vector<std::string>(t.rows());
   std::vector<core::Decision> out(t.rows());
   for (std::size_t i = 0; i < out.size(); ++i) {
     auto k = core::parse_decision_kind(kind[i]);
@@ -550,6 +557,7 @@ std::vector<core::Decision> read_decisions(const File& file) {
     d.time = time[i];
     d.metric = metric[i];
     d.worker = to_int(worker[i], "/decisions/worker");
+    d.reason = reason[i];
   }
   return out;
 }

@@ -97,6 +97,8 @@ StartMode decide_start(const std::string& path, const core::SweepSpec& spec, boo
                            "resume with the archived configuration (rungs-sweep --resume " + path +
                                "), pass --overwrite to start again, or choose another --archive path");
   }
+  // A sweep stopped at a limit ("at_limit") continues: the resumed run judges
+  // its limits again, so a raised one lets it go on.
   return archived.metadata.state == "finished" ? StartMode::kAlreadyFinished : StartMode::kResume;
 }
 
@@ -292,7 +294,7 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   const CoordinatorEnd end = coordinator.run();
   const double wall_seconds = driver.elapsed();
   if (end == CoordinatorEnd::kFinished) {
-    record.finish(wall_seconds);
+    driver.conclude(wall_seconds);
     remove_stale_checkpoints(record, s);
   } else {
     record.metadata.wall_seconds = wall_seconds;
@@ -306,6 +308,15 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   std::printf("coordinator thread: %.2f s CPU over %.1f s (%.2f%% of a core)\n",
               coordinator.cpu_seconds(), wall_seconds,
               wall_seconds > 0 ? 100.0 * coordinator.cpu_seconds() / wall_seconds : 0.0);
+  if (end == CoordinatorEnd::kFinished && record.metadata.state == "at_limit") {
+    std::printf("sweep %s stopped at %s: %zu trials, %zu curve rows, archive %s. To continue, "
+                "raise it: rungs-sweep --resume %s --set %s=...\n",
+                s.spec.name.c_str(), record.metadata.limit.c_str(), record.trials.size(),
+                record.curves.size(), options.archive_path.c_str(), options.archive_path.c_str(),
+                record.metadata.limit.c_str());
+    std::fflush(stdout);
+    return kExitFinished;
+  }
   if (end == CoordinatorEnd::kFinished) {
     std::printf("sweep %s finished: %zu trials, %zu curve rows, archive %s\n", s.spec.name.c_str(),
                 record.trials.size(), record.curves.size(), options.archive_path.c_str());
