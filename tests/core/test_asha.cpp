@@ -233,3 +233,23 @@ TEST(AshaDeterminism, TrainingSeedDependsOnlyOnSweepSeedAndTrial) {
 
 }  // namespace
 }  // namespace rungs::core
+
+namespace rungs::core {
+namespace {
+
+// At the bound, the rung ladder neither overflows nor loops: 1, 2, 4, ...,
+// 2^39, then 2^40 itself (41 rungs); with eta 1000, 1, 1000, 1e6, 1e9, 2^40.
+TEST(AshaRungs, LadderAtTheResourceBoundStaysExact) {
+  const auto r = AshaConfig{2, 1, kMaxResource}.rung_resources();
+  ASSERT_EQ(r.size(), 41u);
+  EXPECT_EQ(r[39], std::int64_t{1} << 39);
+  EXPECT_EQ(r.back(), kMaxResource);
+  const auto big = AshaConfig{kMaxEta, 1, kMaxResource}.rung_resources();
+  EXPECT_EQ(big, (std::vector<std::int64_t>{1, 1000, 1000000, 1000000000, 1000000000000,
+                                            kMaxResource}));
+  EXPECT_FALSE((AshaConfig{3, 1, kMaxResource + 1}.validate().empty()));
+  EXPECT_FALSE((AshaConfig{kMaxEta + 1, 1, 27}.validate().empty()));
+}
+
+}  // namespace
+}  // namespace rungs::core

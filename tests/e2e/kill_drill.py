@@ -70,6 +70,21 @@ def kill_when(moment):
     job.wait()
 
 
+def check_merge_reads_the_journal(summary):
+    """rungs merge loads a killed sweep as summary does: archive plus journal."""
+    trials = int(summary.split("trials: ")[1].split()[0])
+    os.makedirs("copy", exist_ok=True)
+    for suffix in ("", ".journal"):
+        with open("a.h5" + suffix, "rb") as src, open("copy/a.h5" + suffix, "wb") as dst:
+            dst.write(src.read())
+    out = subprocess.run([RUNGS, "merge", "a.h5", "copy/a.h5", "-o", "merged.h5"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        fail(f"rungs merge after the kill: {out.stderr}")
+    if f": {2 * trials} trials" not in out.stdout:
+        fail(f"merge of two copies of a {trials}-trial sweep: {out.stdout}")
+
+
 def main():
     moment = sys.argv[1]
     with open("sweep.yaml", "w") as f:
@@ -84,6 +99,7 @@ def main():
     if summary.returncode != 0:
         fail(f"rungs summary after the kill: {summary.stderr}")
     before = set(curve_pairs())
+    check_merge_reads_the_journal(summary.stdout)
     # Resume: the same command again.
     rerun = subprocess.run(COMMAND, capture_output=True, text=True, timeout=300)
     open("run2.log", "w").write(rerun.stdout + rerun.stderr)
@@ -106,7 +122,7 @@ def main():
         fail(f"state is {state}")
     if ids != list(range(BUDGET)):
         fail(f"trial ids are {ids}, expected 0..{BUDGET - 1} once each")
-    if any(s in ("running", "paused") for s in status):
+    if any(s in ("running", "paused", "suspended") for s in status):
         fail(f"unfinished trials after the resume: {status}")
     print(f"ok (kill_drill {moment}): {len(before)} results before the kill, {len(after)} after")
 

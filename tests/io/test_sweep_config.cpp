@@ -411,7 +411,7 @@ TEST(SweepConfigValues, ZeroSamplerTrialsIsRejected) {
   const auto e = error_of("name: t\ndata: {path: d.h5}\nsampler: {trials: 0}\nspace:\n" +
                           std::string(kLr));
   EXPECT_EQ(e.where(), "test.yaml:3");
-  EXPECT_TRUE(has(e.problem(), "sampler.trials must be >= 1, got 0"));
+  EXPECT_TRUE(has(e.problem(), "sampler.trials must be in [1, 1000000000], got 0"));
 }
 
 TEST(SweepConfigValues, KeepStoppedMustBeBoolean) {
@@ -743,6 +743,50 @@ TEST(SweepConfigSpace, NewKeysSurviveTheYamlTextRoundTrip) {
                        "scheduler: {kind: hyperband, mode: stopping, brackets: 2, grace_period: 1}\n"
                        "limits: {target: 0.9}\n");
   EXPECT_EQ(summary(parse(s.yaml_text)), summary(s));
+}
+
+}  // namespace
+}  // namespace rungs::io
+
+namespace rungs::io {
+namespace {
+
+// Overflow: 2^63 - 1 and 2^62 epochs made the rung arithmetic loop for ever
+// or go negative; every resource and count is bounded where it is read, and
+// the error points at the key's own line.
+TEST(SweepConfigBounds, HugeMaxResourceIsAnErrorOnItsOwnLine) {
+  const std::string yaml = "name: x\ndata: {path: d.h5}\nscheduler:\n  kind: asha\n"
+                           "  max_resource: 9223372036854775807\n"
+                           "space:\n  lr: {type: float, low: 0.1, high: 0.2}\n";
+  try {
+    parse_sweep_config(yaml, "test.yaml");
+    FAIL() << "accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.where(), "test.yaml:5");
+    EXPECT_NE(e.problem().find("max_resource must be <= 1099511627776"), std::string::npos)
+        << e.problem();
+  }
+  EXPECT_THROW(parse_sweep_config(yaml, "t", {"scheduler.max_resource=4611686018427387904"}),
+               core::InputError);
+}
+
+TEST(SweepConfigBounds, EtaErrorPointsAtTheEtaLine) {
+  const std::string yaml = "name: x\ndata: {path: d.h5}\nscheduler:\n  kind: asha\n  eta: 1\n"
+                           "space:\n  lr: {type: float, low: 0.1, high: 0.2}\n";
+  try {
+    parse_sweep_config(yaml, "test.yaml");
+    FAIL() << "accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.where(), "test.yaml:5");
+  }
+}
+
+TEST(SweepConfigBounds, TrialCountsAreBounded) {
+  const std::string yaml = "name: x\ndata: {path: d.h5}\n"
+                           "space:\n  lr: {type: float, low: 0.1, high: 0.2}\n";
+  EXPECT_THROW(parse_sweep_config(yaml, "t", {"sampler.trials=1000000000000"}), core::InputError);
+  EXPECT_THROW(parse_sweep_config(yaml, "t", {"limits.trials=1000000000000"}), core::InputError);
+  EXPECT_NO_THROW(parse_sweep_config(yaml, "t", {"limits.trials=1000000000"}));
 }
 
 }  // namespace

@@ -15,11 +15,7 @@ std::string csv(const std::string& s) {
   return q + "\"";
 }
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+std::string num(double v) { return core::format_double(v); }
 
 void trials(const core::SweepRecord& r, std::ostream& out) {
   out << "trial_id,status,rung,resource,bracket,metric,best_metric,seed,rank,host,device,"

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "rungs/analysis/sweep_loader.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/io/config_fingerprint.hpp"
 
@@ -185,7 +186,8 @@ void check_output(const MergeRequest& q) {
 std::vector<MergeInput> read_inputs(const std::vector<std::string>& paths) {
   std::vector<MergeInput> inputs;
   for (const std::string& p : paths) {
-    inputs.push_back({p, io::read_archive(p), io::read_archive_extras(p)});
+    // As every reader does: the archive brought up to date by its journal.
+    inputs.push_back({p, load_sweep(p).record, io::read_archive_extras(p)});
   }
   return inputs;
 }

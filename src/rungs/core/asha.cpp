@@ -25,8 +25,13 @@ std::string AshaConfig::validate() const {
   std::ostringstream err;
   if (eta < 2) {
     err << "eta must be an integer >= 2, got " << eta << "; 3 or 4 are usual";
+  } else if (eta > kMaxEta) {
+    err << "eta must be <= " << kMaxEta << ", got " << eta << "; 3 or 4 are usual";
   } else if (min_resource < 1) {
     err << "min_resource must be >= 1, got " << min_resource;
+  } else if (max_resource > kMaxResource) {
+    err << "max_resource must be <= " << kMaxResource << " (2^40), got " << max_resource
+        << "; use a smaller max_resource (resources count epochs)";
   } else if (max_resource < min_resource) {
     err << "max_resource (" << max_resource << ") must be >= min_resource (" << min_resource
         << ")";
@@ -36,7 +41,10 @@ std::string AshaConfig::validate() const {
 
 std::vector<std::int64_t> AshaConfig::rung_resources() const {
   std::vector<std::int64_t> r;
-  for (std::int64_t x = min_resource; x < max_resource; x *= eta) r.push_back(x);
+  for (std::int64_t x = min_resource; x < max_resource; x *= eta) {
+    r.push_back(x);
+    if (x > max_resource / eta) break;  // x * eta > max_resource, and could overflow
+  }
   r.push_back(max_resource);
   return r;
 }

@@ -41,6 +41,11 @@
 
 namespace rungs::core {
 
+// Bounds that keep every rung and resource product inside 64 bits: 2^40
+// epochs is far beyond any training run, and eta above 1000 leaves one rung.
+inline constexpr std::int64_t kMaxResource = std::int64_t{1} << 40;
+inline constexpr int kMaxEta = 1000;
+
 struct AshaConfig {
   int eta = 3;
   std::int64_t min_resource = 1;

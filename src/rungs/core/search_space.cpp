@@ -1,6 +1,7 @@
 #include "rungs/core/search_space.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -296,12 +297,15 @@ ParamValue ParamSpec::value_at(double u) const {
   return 0.0;
 }
 
+std::string format_double(double v) {
+  // The shortest text that reads back as exactly `v` (std::to_chars).
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end.ptr);
+}
+
 std::string format_value(const ParamValue& v) {
-  if (const auto* d = std::get_if<double>(&v)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", *d);
-    return buf;
-  }
+  if (const auto* d = std::get_if<double>(&v)) return format_double(*d);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   return std::get<std::string>(v);
 }

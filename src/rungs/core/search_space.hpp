@@ -72,6 +72,9 @@ struct ParamSpec {
   ParamValue value_at(double u) const;
 };
 
+// Exact, shortest text: a double reads back bit for bit ("0.001", "1e-07",
+// "0.30000000000000004"), so values printed or exported can be copied back.
+std::string format_double(double v);
 std::string format_value(const ParamValue& v);
 
 // The values one trial takes, in the space's order.

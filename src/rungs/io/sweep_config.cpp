@@ -63,6 +63,9 @@ const Keys kFixedKeys = {"type", "value", "when"};
 const Keys kSchedulerKinds = {"asha", "hyperband", "median", "fifo"};
 const Keys kSamplerKinds = {"random", "grid", "sobol", "tpe"};
 const Keys kMetrics = {"val_accuracy", "val_loss", "train_loss"};
+// A billion trials: far past any sweep, and it keeps trial ids, counts and
+// per-trial records far inside memory and 64-bit arithmetic.
+constexpr std::int64_t kMaxTrials = 1000000000;
 
 // ---------------------------------------------------------------------------
 // Small string helpers.
@@ -462,7 +465,11 @@ core::SchedulerSpec read_scheduler(const Locator& loc, const Field& f) {
   if (const Field* x = find(e, "brackets"))
     s.brackets = static_cast<int>(as_int(loc, *x, 0, INT_MAX));
   const auto [what, fix] = split_problem(s.asha.validate());
-  if (!what.empty()) throw InputError(loc.where_within(f), "scheduler." + what, fix);
+  if (!what.empty()) {
+    // The problem names its key first ("eta must be ..."): point at that key's line.
+    const Field* key = find(e, what.substr(0, what.find(' ')));
+    throw InputError(key ? loc.where(*key) : loc.where_within(f), "scheduler." + what, fix);
+  }
   check_brackets(loc, f, s);
   return s;
 }
@@ -489,7 +496,7 @@ core::SamplerSpec read_sampler(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("sampler"));
   core::SamplerSpec s;
   if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, kSamplerKinds);
-  if (const Field* t = find(e, "trials")) s.trials = as_int(loc, *t, 1);
+  if (const Field* t = find(e, "trials")) s.trials = as_int(loc, *t, 1, kMaxTrials);
   if (const Field* t = find(e, "tpe")) s.tpe = read_tpe(loc, *t);
   if (const Field* sh = find(e, "shard")) {
     try {
@@ -505,7 +512,7 @@ core::SweepLimits read_limits(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("limits"));
   core::SweepLimits l;
   if (const Field* t = find(e, "time")) l.max_seconds = as_duration(loc, *t);
-  if (const Field* t = find(e, "trials")) l.max_trials = as_int(loc, *t, 1);
+  if (const Field* t = find(e, "trials")) l.max_trials = as_int(loc, *t, 1, kMaxTrials);
   if (const Field* t = find(e, "target")) l.target = as_number(loc, *t);
   return l;
 }
