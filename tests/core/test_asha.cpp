@@ -238,7 +238,7 @@ namespace rungs::core {
 namespace {
 
 // At the bound, the rung ladder neither overflows nor loops: 1, 2, 4, ...,
-// 2^39, then 2^40 itself (41 rungs); with eta 1000, 1, 1000, 1e6, 1e9, 2^40.
+// 2^39, then 2^40 itself (41 rungs); with eta 1000, 1, 1e3, 1e6, 1e9, 1e12, then 2^40.
 TEST(AshaRungs, LadderAtTheResourceBoundStaysExact) {
   const auto r = AshaConfig{2, 1, kMaxResource}.rung_resources();
   ASSERT_EQ(r.size(), 41u);
