@@ -47,7 +47,12 @@ YAML
   printf '%s\n' "${SPACE:-$default_space}" >>sweep.yaml
 }
 
-no_archive() { [ ! -e a.h5 ] || fail "a half-written archive was left at a.h5"; }
+# A refused start leaves nothing behind: no archive, lock or checkpoint folder.
+no_archive() {
+  [ ! -e a.h5 ] || fail "a half-written archive was left at a.h5"
+  [ ! -e a.h5.checkpoints ] || fail "a refused start left a.h5.checkpoints/"
+  [ ! -e a.h5.lock ] || fail "a refused start left a.h5.lock"
+}
 
 case "$case_name" in
   sweep_and_summary)
@@ -105,6 +110,39 @@ case "$case_name" in
     write_config
     expect_error "data.h5.*not found.*rungs data synth" sweep --config sweep.yaml --archive a.h5
     no_archive
+    # Nor a folder it would have created for the archive.
+    expect_error "data.h5.*not found" sweep --config sweep.yaml --archive new/a.h5
+    [ ! -e new ] || fail "a refused start left the folder new/"
+    ;;
+  sbatch_bad_config)
+    # The batch template, run with srun standing in for Slurm's: after an input
+    # error the job log holds rungs-sweep's one line, not a second error.
+    mkdir bin
+    printf '#!/bin/bash\nwhile [ "${1#--}" != "$1" ]; do shift; done\nexec "$@"\n' >bin/srun
+    chmod +x bin/srun
+    write_config
+    PATH="$PWD/bin:$PATH" SLURM_JOB_NAME=t SLURM_JOB_ID=1 SLURM_JOB_NUM_NODES=1 SLURM_NTASKS=1 \
+      RUNGS_BIN=$(dirname "$RUNGS_SWEEP") CONFIG=sweep.yaml \
+      expect_error "data.h5.*not found" bash "$SOURCE_DIR/slurm/sweep.sbatch"
+    grep -q "not found" out.txt && fail "second error in the job log: $(cat out.txt)"
+    [ ! -e runs ] || fail "the template left runs/ after a refused start"
+    ;;
+  resume_without_journal)
+    make_data; NAME=nojournal write_config
+    "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5 --set limits.trials=2 \
+      >run1.log 2>&1 || fail "first run: $(tail -3 run1.log)"
+    grep -q "stopped at limits.trials" run1.log || fail "no limit note: $(tail -3 run1.log)"
+    before=$(md5sum <a.h5)
+    mv a.h5.journal elsewhere.journal
+    # Without its journal the scheduler's state cannot be rebuilt: refuse,
+    # and never rewrite the archive with fewer results.
+    expect_error "a.h5.journal.*missing.*2 trials" "$RUNGS_SWEEP" --workers 1 --resume a.h5
+    expect_error "a.h5.journal.*missing" "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5
+    [ "$(md5sum <a.h5)" = "$before" ] || fail "the archive was rewritten"
+    mv elsewhere.journal a.h5.journal
+    "$RUNGS_SWEEP" --workers 1 --resume a.h5 --set limits.trials=4 >run2.log 2>&1 \
+      || fail "resume: $(tail -3 run2.log)"
+    grep -q "finished: 4 trials" run2.log || fail "resumed sweep: $(tail -3 run2.log)"
     ;;
   rows_differ)
     "$PYTHON" - <<'PY' || fail "could not write the bad data set"
@@ -297,6 +335,15 @@ PY
     for _ in $(seq 1 400); do [ -s a.h5.lock ] && [ -s a.h5.journal ] && break; sleep 0.05; done
     expect_error "a.h5.*in use by another sweep.*pid $job" \
       "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5
+    # Every other writer respects the lock too.
+    for x in b c; do
+      "$RUNGS" simulate --config sweep.yaml --workers 2 --archive $x.h5 >/dev/null 2>&1 \
+        || fail "simulate into a free path"
+    done
+    expect_error "a.h5.*in use by another sweep" \
+      "$RUNGS" simulate --config sweep.yaml --workers 2 --archive a.h5 --overwrite
+    expect_error "a.h5.*in use by another sweep" "$RUNGS" merge b.h5 c.h5 -o a.h5 --force
+    [ -s a.h5.journal ] || fail "a writer removed the running sweep's journal"
     kill -9 "$job"; wait "$job" 2>/dev/null
     "$RUNGS" summary a.h5 >/dev/null || fail "summary while a stale lock is there"
     # The dead job's lock is stale: the next run takes it over and resumes.

@@ -7,7 +7,9 @@
 
 #include "rungs/analysis/sweep_loader.hpp"
 #include "rungs/core/error.hpp"
+#include "rungs/io/archive_lock.hpp"
 #include "rungs/io/config_fingerprint.hpp"
+#include "rungs/io/journal.hpp"
 
 namespace rungs::analysis {
 namespace {
@@ -215,8 +217,16 @@ MergeOutcome merge_records(const std::vector<MergeInput>& inputs, const MergeReq
 MergeOutcome merge_archives(const MergeRequest& q) {
   check_inputs(q);
   check_output(q);
+  // Like every writer: not while a sweep writes the output (or an input that
+  // is also the output).
+  const io::ArchiveLock lock = io::ArchiveLock::acquire(q.output);
   MergeOutcome out = merge_records(read_inputs(q.inputs), q);
   io::write_archive(q.output, out.record, &out.extras);
+  // The output's own journal, if it had one, is folded in (when it was an
+  // input) or belongs to the archive just replaced: either way readers must
+  // not replay it onto the merged archive.
+  std::error_code ignored;
+  std::filesystem::remove(io::journal_path(q.output), ignored);
   return out;
 }
 

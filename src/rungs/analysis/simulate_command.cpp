@@ -8,6 +8,9 @@
 #include "rungs/core/duration.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/io/archive.hpp"
+#include "rungs/io/archive_lock.hpp"
+#include "rungs/io/journal.hpp"
+#include "rungs/io/posix_file.hpp"
 #include "rungs/io/sweep_config.hpp"
 #include "rungs/version.hpp"
 
@@ -19,8 +22,6 @@ namespace fs = std::filesystem;
 // The same rule as rungs-sweep: a path that holds another sweep's archive or
 // another file is never replaced; the same sweep's only with --overwrite.
 void claim_archive_path(const std::string& path, const std::string& sweep, bool overwrite) {
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent);
   const auto existing = io::archived_sweep_name(path);
   if (!existing) return;
   if (*existing != sweep) {
@@ -45,29 +46,28 @@ void check_options(const core::SimulationOptions& o) {
   if (!(o.noise >= 0)) throw core::InputError(where, "--noise must be >= 0", "e.g. --noise 0.02");
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 SimulateOutcome run_simulation(const SimulateRequest& q) {
   check_options(q.options);
   const core::SweepSpec spec = io::load_sweep_config(q.config_path, q.overrides);
+  const fs::path parent = fs::path(q.archive_path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
+  // Like every writer: not while a sweep writes this archive.
+  const io::ArchiveLock lock = io::ArchiveLock::acquire(q.archive_path);
   claim_archive_path(q.archive_path, spec.name, q.overwrite);
   SimulateOutcome out;
   out.report = core::simulate(spec, q.options, &out.record);
   core::SweepMetadata& m = out.record.metadata;
   m.tool_version = kVersion;
   m.git_revision = kGitRevision;
-  m.created = utc_now();
+  m.created = io::utc_now();
   m.command_line = q.command_line;
   io::write_archive(q.archive_path, out.record);
+  // A journal left by an earlier run at this path belongs to the archive just
+  // replaced; readers would replay it onto this one.
+  std::error_code ignored;
+  fs::remove(io::journal_path(q.archive_path), ignored);
   return out;
 }
 

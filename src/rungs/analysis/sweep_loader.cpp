@@ -15,7 +15,7 @@ namespace rungs::analysis {
 LoadedSweep load_sweep(const std::string& archive_path) {
   LoadedSweep out;
   out.record = io::read_archive(archive_path);
-  const std::string journal_path = archive_path + ".journal";
+  const std::string journal_path = io::journal_path(archive_path);
   if (out.record.metadata.state == "finished" || !std::filesystem::exists(journal_path)) return out;
 
   // Replaying the journal through the sweep's own scheduler rebuilds exactly

@@ -25,4 +25,12 @@ class InputError : public std::runtime_error {
   std::string where_, what_, fix_;
 };
 
+// The machine's storage cannot take a write (a full disk, a quota, an I/O
+// error). Not the trial's fault: the sweep stops with everything it can save,
+// resumable once space is freed, instead of failing trial after trial.
+class StorageError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 }  // namespace rungs::core

@@ -13,46 +13,16 @@
 #include <vector>
 
 #include "rungs/core/error.hpp"
+#include "rungs/io/posix_file.hpp"
 
 namespace rungs::io {
 namespace {
 
 using core::InputError;
 
-// Owns a descriptor until it is handed to the ArchiveLock.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(Fd&& other) noexcept : fd_(other.release()) {}
-  Fd& operator=(Fd&&) = delete;
-  int get() const { return fd_; }
-  int release() noexcept { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 [[noreturn]] void fail(const std::string& lock_path, const std::string& what, int err,
                        const std::string& fix) {
   throw InputError(lock_path, what + ": " + std::strerror(err), fix);
-}
-
-std::string host_name() {
-  char buf[HOST_NAME_MAX + 1] = {0};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown-host";
-  return buf;
-}
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  if (::gmtime_r(&t, &tm) == nullptr) return "unknown-time";
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // The whole (small) file from its start; "" when it cannot be read.
@@ -107,12 +77,12 @@ bool still_linked(int fd, const std::string& path) {
 }
 
 // Opens and flocks the lock file; throws when another process holds it.
-Fd lock_file(const std::string& archive_path, const std::string& lock_path) {
+FileDescriptor lock_file(const std::string& archive_path, const std::string& lock_path) {
   const std::string fix = "make the archive's directory writable, or choose another archive path";
   // A holder may delete the file between our open and our flock; a few
   // retries settle that race (each try follows a real unlink).
   for (int attempt = 0; attempt < 16; ++attempt) {
-    Fd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    FileDescriptor fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
     if (fd.get() < 0) fail(lock_path, "cannot create the lock file", errno, fix);
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       int err = errno;
@@ -145,7 +115,7 @@ void write_owner(int fd, const std::string& lock_path, const std::string& owner)
 
 ArchiveLock ArchiveLock::acquire(const std::string& archive_path) {
   const std::string lock_path = archive_path + ".lock";
-  Fd fd = lock_file(archive_path, lock_path);
+  FileDescriptor fd = lock_file(archive_path, lock_path);
   // We hold the lock; anything in the file was left by a holder that died.
   std::optional<std::string> previous;
   std::vector<std::string> old = words(read_content(fd.get()));
@@ -156,7 +126,7 @@ ArchiveLock ArchiveLock::acquire(const std::string& archive_path) {
 }
 
 std::optional<std::string> ArchiveLock::holder(const std::string& archive_path) {
-  Fd fd(::open((archive_path + ".lock").c_str(), O_RDONLY | O_CLOEXEC));
+  FileDescriptor fd(::open((archive_path + ".lock").c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return std::nullopt;
   std::string content = read_content(fd.get());
   if (content.empty()) return std::nullopt;

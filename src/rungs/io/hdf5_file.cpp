@@ -1,6 +1,7 @@
 #include "rungs/io/hdf5_file.hpp"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <hdf5.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <type_traits>
 
 #include "rungs/core/error.hpp"
+#include "rungs/io/posix_file.hpp"
 
 namespace rungs::io {
 
@@ -281,6 +283,17 @@ void sync_to_disk(const std::string& path, bool directory) {
   if (r != 0) fail_errno("cannot sync " + path);
 }
 
+// HDF5 reports a failed write without an errno of ours: a full disk shows in
+// its message, or in the file system having no space left.
+bool storage_is_full(const std::string& message, const std::string& dir) {
+  if (message.find("No space left") != std::string::npos ||
+      message.find("quota") != std::string::npos) {
+    return true;
+  }
+  struct statvfs fs {};
+  return ::statvfs(dir.c_str(), &fs) == 0 && fs.f_bavail == 0;
+}
+
 void write_and_rename(const std::string& tmp, const std::string& path, const std::string& dir,
                       const std::function<void(const File&)>& fill) {
   File file = create_file(tmp);
@@ -311,6 +324,11 @@ void write_file_atomically(const std::string& path, const std::function<void(con
     throw;
   } catch (const std::exception& e) {
     std::remove(tmp.c_str());
+    const auto* sys = dynamic_cast<const std::system_error*>(&e);
+    if ((sys && is_storage_failure(sys->code().value())) || storage_is_full(e.what(), dir)) {
+      throw core::StorageError(path, std::string("cannot write: ") + e.what(),
+                               "free space on the file system that holds it, then resume");
+    }
     throw core::InputError(path, std::string("cannot write: ") + e.what(),
                            "check that the directory is writable and the disk has free space");
   }

@@ -40,8 +40,7 @@ constexpr std::uint8_t kAllSections = 31;
 // Everything before a damaged record is intact, so cutting there keeps it.
 std::string damaged_fix(const std::string& path, std::size_t offset) {
   return "keep the events before it with 'truncate -s " + std::to_string(offset) + " " + path +
-         "', or move the journal aside to resume from the archive alone (events since the "
-         "archive's last write are then lost)";
+         "' and resume; the events after it are then run again";
 }
 
 // --- CRC-32 -----------------------------------------------------------------
@@ -341,21 +340,6 @@ void put_record(Bytes& out, const Bytes& payload) {
 
 // --- files ------------------------------------------------------------------
 
-// An owned file descriptor for the reader and the directory sync.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 std::string errno_text(int err) { return std::strerror(err); }
 
 std::string write_fix(int err) {
@@ -371,6 +355,9 @@ std::string write_fix(int err) {
 }
 
 [[noreturn]] void fail_io(const std::string& path, const std::string& what, int err) {
+  if (is_storage_failure(err)) {
+    throw core::StorageError(path, what + ": " + errno_text(err), write_fix(err));
+  }
   throw InputError(path, what + ": " + errno_text(err), write_fix(err));
 }
 
@@ -388,17 +375,8 @@ bool write_all(int fd, const unsigned char* data, std::size_t size, std::uint64_
   return true;
 }
 
-// A new file's directory entry reaches the disk only with the directory's fsync.
-void sync_directory_of(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::string dir = parent.empty() ? "." : parent.string();
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) fail_io(path, "cannot open the journal's directory to sync it", errno);
-  if (::fsync(fd.get()) != 0) fail_io(path, "cannot sync the journal's directory", errno);
-}
-
 Bytes read_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     int err = errno;
     std::string fix = err == ENOENT ? "give the path of an existing journal" : write_fix(err);
@@ -599,22 +577,8 @@ JournalWriter::~JournalWriter() {
   }
 }
 
-JournalWriter::Fd::~Fd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-JournalWriter::Fd& JournalWriter::Fd::operator=(Fd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.release();
-  }
-  return *this;
-}
-
-int JournalWriter::Fd::release() noexcept { return std::exchange(fd_, -1); }
-
 void JournalWriter::open_for_append(std::uint64_t valid_bytes) {
-  fd_ = Fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  fd_ = FileDescriptor(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (fd_.get() < 0) fail_io(path_, "cannot open the journal for writing", errno);
   struct stat st;
   if (::fstat(fd_.get(), &st) != 0) fail_io(path_, "cannot stat the journal", errno);
@@ -635,7 +599,8 @@ void JournalWriter::open_for_append(std::uint64_t valid_bytes) {
       read_u32_le(header + sizeof kMagic) != kJournalFormatVersion) {
     throw InputError(path_, "not a rungs journal of format version " +
                                 std::to_string(kJournalFormatVersion),
-                     "move this file aside; rungs starts a new journal then");
+                     "resume with the rungs version that wrote it, or start the sweep again "
+                     "with --overwrite");
   }
   if (size > valid_bytes) {  // cut off the torn tail before appending
     if (::ftruncate(fd_.get(), static_cast<off_t>(valid_bytes)) != 0 ||

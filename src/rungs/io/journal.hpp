@@ -46,10 +46,16 @@
 #include <vector>
 
 #include "rungs/core/sweep_event.hpp"
+#include "rungs/io/posix_file.hpp"
 
 namespace rungs::io {
 
 inline constexpr std::uint32_t kJournalFormatVersion = 1;
+
+// Where an archive's journal lives: "<archive>.journal".
+inline std::string journal_path(const std::string& archive_path) {
+  return archive_path + ".journal";
+}
 inline constexpr std::uint64_t kJournalHeaderBytes = 12;  // magic + version
 // No event comes near this (a session of 100,000 workers is ~3 MB); a length
 // above it is damage, never a record.
@@ -100,28 +106,12 @@ class JournalWriter {
   const JournalStats& stats() const { return stats_; }
 
  private:
-  // An owned file descriptor: closed on destruction, also when a
-  // constructor throws half-way.
-  class Fd {
-   public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd();
-    Fd(Fd&& other) noexcept : fd_(other.release()) {}
-    Fd& operator=(Fd&& other) noexcept;
-    int get() const { return fd_; }
-    int release() noexcept;
-
-   private:
-    int fd_ = -1;
-  };
-
   void open_for_append(std::uint64_t valid_bytes);
   void write_header(std::uint64_t old_size);
   bool write_batch() noexcept;
 
   std::string path_;
-  Fd fd_;
+  FileDescriptor fd_;
   std::uint64_t synced_bytes_ = 0;  // file length after the last successful sync
   std::vector<unsigned char> batch_;
   std::size_t pending_records_ = 0;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "rungs/core/error.hpp"
 #include "rungs/core/factory.hpp"
@@ -21,6 +22,7 @@
 #include "rungs/io/archive_lock.hpp"
 #include "rungs/io/config_fingerprint.hpp"
 #include "rungs/io/journal.hpp"
+#include "rungs/io/posix_file.hpp"
 #include "rungs/io/dataset.hpp"
 #include "rungs/io/sweep_config.hpp"
 #include "rungs/mpi/coordinator.hpp"
@@ -51,6 +53,31 @@ void install_stop_handlers() {
 // How this run relates to what is already at the archive path.
 enum class StartMode : int { kFresh = 0, kResume = 1, kAlreadyFinished = 2 };
 
+// What the coordinator holds of the archive path before anything else: the
+// lock (one writer per archive), and what the archive held, read once.
+struct ArchiveClaim {
+  std::optional<io::ArchiveLock> lock;
+  std::optional<core::SweepRecord> archived;  // the archive's content, if there is one
+  fs::path created_dir;  // the archive's folder, when this run created it
+
+  ArchiveClaim() = default;
+  ArchiveClaim(ArchiveClaim&& other) noexcept { *this = std::move(other); }
+  ArchiveClaim& operator=(ArchiveClaim&& other) noexcept {
+    lock = std::move(other.lock);
+    other.lock.reset();
+    archived = std::move(other.archived);
+    created_dir = std::exchange(other.created_dir, fs::path());  // only one owner cleans up
+    return *this;
+  }
+  // A start that fails leaves nothing behind: the lock file goes with the
+  // lock, and a folder this run created goes if it is still empty.
+  ~ArchiveClaim() {
+    lock.reset();
+    std::error_code ignored;
+    if (!created_dir.empty() && fs::is_empty(created_dir, ignored)) fs::remove(created_dir, ignored);
+  }
+};
+
 // What a process needs before any training: the spec, where checkpoints go,
 // and the data set, read once and shared by the process's runners.
 struct SweepSetup {
@@ -59,10 +86,8 @@ struct SweepSetup {
   io::Dataset data;
   int threads = 1;
   StartMode mode = StartMode::kFresh;
-  std::optional<io::ArchiveLock> lock;  // the coordinator's: one writer per archive
+  ArchiveClaim claim;  // the coordinator's; empty elsewhere
 };
-
-std::string journal_path(const std::string& archive) { return archive + ".journal"; }
 
 // Cores a worker owns: the config's choice, else Slurm's allocation, else an
 // equal share of the node among the workers on it.
@@ -75,21 +100,44 @@ int threads_per_worker(int configured, int workers_on_node) {
   return std::max(1, cores / std::max(1, workers_on_node));
 }
 
+// Locks the archive path and reads what is there. For --resume the archive
+// must exist (its stored configuration is the sweep's).
+ArchiveClaim claim_archive(const SweepOptions& options) {
+  ArchiveClaim c;
+  const std::string& path = options.archive_path;
+  if (options.resume && !fs::exists(path)) {
+    throw core::InputError(path, "no archive to resume",
+                           "check the path, or start the sweep with --config");
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::exists(parent)) {
+    fs::create_directories(parent);
+    c.created_dir = parent;
+  }
+  c.lock.emplace(io::ArchiveLock::acquire(path));
+  // Throws for a file that is not a rungs archive: somebody's other file is
+  // never read as, or replaced by, a sweep.
+  if (io::archived_sweep_name(path)) c.archived = io::read_archive(path);
+  return c;
+}
+
 // What to do with the archive path: start afresh where it is free (or holds
 // this sweep and --overwrite was given), resume this sweep where it is
 // unfinished, or nothing where it is finished. Never replaces somebody's
-// other file or another sweep.
-StartMode decide_start(const std::string& path, const core::SweepSpec& spec, bool overwrite) {
-  const auto existing = io::archived_sweep_name(path);
-  if (!existing) return StartMode::kFresh;
-  if (*existing != spec.name) {
-    throw core::InputError(path, "the archive holds a different sweep ('" + *existing +
-                                     "'), not '" + spec.name + "'",
+// other file or another sweep, and never replaces recorded results with
+// fewer.
+StartMode decide_start(const std::string& path, const core::SweepSpec& spec, bool overwrite,
+                       const std::optional<core::SweepRecord>& archived) {
+  if (!archived) return StartMode::kFresh;
+  const std::string& name = archived->metadata.sweep_name;
+  if (name != spec.name) {
+    throw core::InputError(path, "the archive holds a different sweep ('" + name + "'), not '" +
+                                     spec.name + "'",
                            "choose another --archive path");
   }
   if (overwrite) return StartMode::kFresh;
-  const core::SweepRecord archived = io::read_archive(path);
-  if (io::config_fingerprint(archived.metadata.config_yaml) != io::config_fingerprint(spec.yaml_text)) {
+  if (io::config_fingerprint(archived->metadata.config_yaml) !=
+      io::config_fingerprint(spec.yaml_text)) {
     throw core::InputError(path,
                            "the archive holds sweep '" + spec.name +
                                "' with another configuration (space, scheduler, sampler, seed, "
@@ -99,21 +147,21 @@ StartMode decide_start(const std::string& path, const core::SweepSpec& spec, boo
   }
   // A sweep stopped at a limit ("at_limit") continues: the resumed run judges
   // its limits again, so a raised one lets it go on.
-  return archived.metadata.state == "finished" ? StartMode::kAlreadyFinished : StartMode::kResume;
-}
-
-// The spec: from --config, or for --resume from the configuration stored in
-// the archive (with --set overrides, e.g. a longer limits.time).
-core::SweepSpec load_spec(const SweepOptions& options) {
-  if (!options.resume) return io::load_sweep_config(options.config_path, options.overrides);
-  if (!fs::exists(options.archive_path)) {
-    throw core::InputError(options.archive_path, "no archive to resume",
-                           "check the path, or start the sweep with --config");
+  if (archived->metadata.state == "finished") return StartMode::kAlreadyFinished;
+  // The scheduler's state is rebuilt from the journal; without it, a resume
+  // would start over and rewrite the archive with fewer results.
+  const std::size_t trials = archived->trials.size();
+  if (trials > 0 && !fs::exists(io::journal_path(path))) {
+    throw core::InputError(
+        io::journal_path(path),
+        "missing: the archive holds " + std::to_string(trials) +
+            " trial" + (trials == 1 ? "" : "s") +
+            " of an unfinished sweep, and only its journal can rebuild the scheduler's state",
+        "put the journal back beside the archive; or keep the archive as it is (rungs summary "
+        "and export read it) and start again with another --archive path, or with --overwrite "
+        "to replace it");
   }
-  const core::SweepRecord archived = io::read_archive(options.archive_path);
-  return io::parse_sweep_config(archived.metadata.config_yaml,
-                                options.archive_path + " (stored configuration)",
-                                options.overrides);
+  return StartMode::kResume;
 }
 
 // Settings that are each valid but do not fit together (a shard of a random
@@ -129,24 +177,29 @@ void check_scheduling(const core::SweepSpec& spec, const std::string& config_pat
   }
 }
 
-SweepSetup set_up(const SweepOptions& options, bool coordinator, int workers_on_node) {
+// Everything a start needs, validated before anything is written. For
+// --resume, `stored_config` is the configuration the archive holds (read
+// once, by the coordinator). The coordinator passes its claim on the path.
+SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
+                  std::optional<ArchiveClaim> claim, int workers_on_node) {
   SweepSetup s;
-  s.spec = load_spec(options);
+  s.spec = options.resume
+               ? io::parse_sweep_config(stored_config,
+                                        options.archive_path + " (stored configuration)",
+                                        options.overrides)
+               : io::load_sweep_config(options.config_path, options.overrides);
   check_scheduling(s.spec, options.resume ? options.archive_path : options.config_path);
-  if (coordinator) {
-    const fs::path parent = fs::path(options.archive_path).parent_path();
-    if (!parent.empty()) fs::create_directories(parent);
-    s.lock.emplace(io::ArchiveLock::acquire(options.archive_path));
-    if (s.lock->took_over_from()) {
+  s.data = io::read_dataset(s.spec.data.path, s.spec.data.train, s.spec.data.val);
+  if (claim) {
+    if (claim->lock->took_over_from()) {
       std::printf("taking over the lock of a job that died (%s)\n",
-                  s.lock->took_over_from()->c_str());
+                  claim->lock->took_over_from()->c_str());
     }
-    s.mode = decide_start(options.archive_path, s.spec, options.overwrite);
+    s.mode = decide_start(options.archive_path, s.spec, options.overwrite, claim->archived);
+    s.claim = std::move(*claim);
   }
   s.checkpoint_dir = s.spec.checkpoint.dir.empty() ? options.archive_path + ".checkpoints"
                                                    : s.spec.checkpoint.dir;
-  fs::create_directories(s.checkpoint_dir);
-  s.data = io::read_dataset(s.spec.data.path, s.spec.data.train, s.spec.data.val);
   s.threads = threads_per_worker(s.spec.training.threads, workers_on_node);
   train::set_compute_threads(s.threads);
   return s;
@@ -160,13 +213,6 @@ std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_i
   ro.fail_trials = s.spec.training.fail_trials;
   ro.trial_time = s.spec.trial_time;
   return train::make_mlp_runner(s.data, ro);
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 std::string join(const std::vector<core::WorkerInfo>& workers, bool hosts) {
@@ -196,7 +242,7 @@ core::SweepRecord new_record(const SweepSetup& s, const SweepOptions& o, int mpi
   m.sweep_name = s.spec.name;
   m.tool_version = kVersion;
   m.git_revision = kGitRevision;
-  m.created = utc_now();
+  m.created = io::utc_now();
   m.command_line = o.command_line;
   m.config_yaml = s.spec.yaml_text;
   m.mpi_size = mpi_size;
@@ -228,7 +274,7 @@ void remove_stale_checkpoints(const core::SweepRecord& r, const SweepSetup& s) {
 // same sweep, replaced on --overwrite): its journal and checkpoints.
 void clear_previous_run(const SweepSetup& s, const std::string& archive) {
   std::error_code ec;
-  fs::remove(journal_path(archive), ec);
+  fs::remove(io::journal_path(archive), ec);
   for (const auto& entry : fs::directory_iterator(s.checkpoint_dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind("trial_", 0) == 0) fs::remove(entry.path(), ec);
@@ -239,7 +285,7 @@ void clear_previous_run(const SweepSetup& s, const std::string& archive) {
 // journal open for appending.
 io::JournalWriter open_journal(const SweepSetup& s, const std::string& archive,
                                core::SweepDriver& driver, core::ResumableClock& clock) {
-  const std::string path = journal_path(archive);
+  const std::string path = io::journal_path(archive);
   if (s.mode != StartMode::kResume || !fs::exists(path)) return io::JournalWriter(path);
   const io::JournalContents journal = io::read_journal(path);
   try {
@@ -258,11 +304,14 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
                const std::vector<core::WorkerInfo>& workers, int mpi_size) {
   core::SweepRecord record = new_record(s, options, mpi_size, workers);
   if (s.mode == StartMode::kResume) {
-    const core::SweepMetadata before = io::read_archive(options.archive_path).metadata;
-    record.metadata.created = before.created;  // the sweep's birth, not this run's
+    // The sweep's birth, not this run's.
+    record.metadata.created = s.claim.archived->metadata.created;
   } else {
     clear_previous_run(s, options.archive_path);
   }
+  // Only now, with every check passed on every rank: a failed start leaves
+  // no folder behind.
+  fs::create_directories(s.checkpoint_dir);
   core::SteadyClock wall;
   core::ResumableClock clock(wall);
   const auto sampler = core::make_sampler(s.spec);
@@ -381,13 +430,39 @@ int run_rank0(const MpiSession& mpi, const SweepSetup& s, train::TrialRunner& ru
   return code;
 }
 
+// Rank 0's string on every rank.
+std::string broadcast_string(const MpiSession& mpi, std::string text) {
+  unsigned long long size = text.size();
+  check_mpi(MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  if (mpi.rank() != 0) text.assign(size, '\0');
+  if (size > 0) {
+    check_mpi(MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD),
+              "MPI_Bcast");
+  }
+  return text;
+}
+
 int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
   MpiSession mpi(argc, argv);
+  // Rank 0 alone locks and reads the archive; for --resume the others get
+  // its stored configuration from rank 0.
+  std::optional<ArchiveClaim> claim;
+  std::string stored_config, error;
+  if (mpi.rank() == 0) {
+    try {
+      claim = claim_archive(options);
+      if (options.resume) stored_config = claim->archived->metadata.config_yaml;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (!mpi.agree(error.empty(), error)) return kExitBadInput;
+  if (options.resume) stored_config = broadcast_string(mpi, std::move(stored_config));
   SweepSetup setup;
   std::unique_ptr<train::TrialRunner> runner;
-  std::string device, error;
+  std::string device;
   try {
-    setup = set_up(options, mpi.rank() == 0, mpi.local_size());
+    setup = set_up(options, stored_config, std::move(claim), mpi.local_size());
     runner = make_runner(setup, mpi.local_rank());
     device = describe_device(runner->device());
   } catch (const std::exception& e) {
@@ -421,16 +496,13 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
   return code;
 }
 
-std::string this_host() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
-  return name;
-}
-
 // The in-process driver: one process, `n` worker threads, no MPI.
 int run_in_process(const SweepOptions& options) {
   const int n = options.local_workers;
-  const SweepSetup setup = set_up(options, true, n);
+  ArchiveClaim claim = claim_archive(options);
+  const std::string stored_config =
+      options.resume ? claim.archived->metadata.config_yaml : std::string();
+  const SweepSetup setup = set_up(options, stored_config, std::move(claim), n);
   if (setup.mode == StartMode::kAlreadyFinished) {
     report_already_finished(options, setup.spec.name);
     return kExitFinished;
@@ -439,7 +511,7 @@ int run_in_process(const SweepOptions& options) {
   std::vector<core::WorkerInfo> workers;
   for (int i = 0; i < n; ++i) {
     runners.push_back(make_runner(setup, i));
-    workers.push_back({this_host(), describe_device(runners.back()->device())});
+    workers.push_back({io::host_name(), describe_device(runners.back()->device())});
   }
   EnvelopeQueue inbox;
   std::vector<std::unique_ptr<EnvelopeQueue>> mailboxes;
