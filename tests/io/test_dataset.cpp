@@ -245,3 +245,36 @@ TEST(ReadDataset, EmptySplitIsRejected) {
 }
 
 }  // namespace
+
+namespace {
+
+// Row 2, column 1 of a 3 x 2 split is element 5 of the row-major x.
+TEST(ReadDataset, NanInXIsNamedWithRowAndColumn) {
+  SplitSpec val = split(3, 2, {0, 1, 0});
+  val.x[5] = std::nan("");
+  std::string path = write_raw(test_dir(), split(2, 2, {0, 1}), val);
+  expect_input_error([&] { read_dataset(path, "/train", "/val"); }, {"/val/x[2, 1] is NaN"});
+}
+
+TEST(ReadDataset, InfInXIsRejected) {
+  SplitSpec train = split(2, 2, {0, 1});
+  train.x[0] = -HUGE_VAL;  // float32 -inf
+  std::string path = write_raw(test_dir(), train, split(2, 2, {0, 1}));
+  expect_input_error([&] { read_dataset(path, "/train", "/val"); }, {"/train/x[0, 0] is Inf"});
+}
+
+// 10^12 classes would make every trial allocate a 64 TB output layer; the
+// labels here need 2, which the fix says.
+TEST(ReadDataset, AbsurdClassCountIsRejected) {
+  std::string path =
+      write_raw(test_dir(), split(2, 2, {0, 1}), split(2, 2, {0, 1}), 1000000000000);
+  expect_input_error([&] { read_dataset(path, "/train", "/val"); },
+                     {"`classes` is 1000000000000", "1048576", "the labels need 2"});
+}
+
+TEST(ReadDataset, ClassCountAtTheBoundIsAccepted) {
+  std::string path = write_raw(test_dir(), split(2, 2, {0, 1}), split(2, 2, {0, 1}), kMaxClasses);
+  EXPECT_EQ(read_dataset(path, "/train", "/val").classes, kMaxClasses);
+}
+
+}  // namespace

@@ -113,14 +113,34 @@ void check_labels(const Split& split, std::int64_t classes, const std::string& p
   }
 }
 
-std::int64_t class_count(const File& file, const Dataset& data, const std::string& path) {
-  if (!has_attribute(file.get(), "classes")) {
-    return std::max(max_label(data.train.y), max_label(data.val.y)) + 1;
+// Every trial would fail on a NaN or Inf input ("loss is NaN"), looking like
+// a bad learning rate: name the first one instead.
+void check_finite(const Split& split, const std::string& path, const std::string& group) {
+  for (std::size_t i = 0; i < split.x.size(); ++i) {
+    if (!std::isfinite(split.x[i])) {
+      const auto features = static_cast<std::size_t>(std::max<std::int64_t>(split.features, 1));
+      throw InputError(path,
+                       group + "/x[" + std::to_string(i / features) + ", " +
+                           std::to_string(i % features) + "] is " +
+                           (std::isnan(split.x[i]) ? "NaN" : "Inf") +
+                           ": the models cannot train on it",
+                       "drop or impute the rows with missing or infinite values");
+    }
   }
+}
+
+std::int64_t class_count(const File& file, const Dataset& data, const std::string& path) {
+  const std::int64_t from_labels = std::max(max_label(data.train.y), max_label(data.val.y)) + 1;
+  if (!has_attribute(file.get(), "classes")) return from_labels;
   std::int64_t classes = read_int_attribute(file.get(), "classes");
-  if (classes < 1) {
-    throw InputError(path, "root attribute `classes` is " + std::to_string(classes),
-                     "set it to the number of classes (at least 1), or remove it");
+  if (classes < 1 || classes > kMaxClasses) {
+    throw InputError(path,
+                     "root attribute `classes` is " + std::to_string(classes) +
+                         (classes < 1 ? "" : ", more than the " + std::to_string(kMaxClasses) +
+                                                 " a model's output layer may have"),
+                     "set it to the number of classes (the labels need " +
+                         std::to_string(std::max<std::int64_t>(from_labels, 1)) +
+                         "), or remove it");
   }
   return classes;
 }
@@ -138,6 +158,8 @@ Dataset read_checked(const std::string& path, const std::string& train_group,
                          " features but " + val_group + " has " + std::to_string(data.val.features),
                      "both splits must have the same columns");
   }
+  check_finite(data.train, path, train_group);
+  check_finite(data.val, path, val_group);
   data.classes = class_count(file, data, path);
   check_labels(data.train, data.classes, path, train_group);
   check_labels(data.val, data.classes, path, val_group);

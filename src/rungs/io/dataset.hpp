@@ -9,6 +9,10 @@
 
 namespace rungs::io {
 
+// Classes a data set may declare: beyond this the output layer alone would
+// not fit a GPU, so a larger `classes` attribute is a mistake, not a task.
+inline constexpr std::int64_t kMaxClasses = std::int64_t{1} << 20;
+
 struct Split {
   std::int64_t rows = 0;
   std::int64_t features = 0;
@@ -24,7 +28,8 @@ struct Dataset {
 
 // Reads and checks the two splits: both exist, x is 2-D float32 and y 1-D
 // int64 (any integer type is accepted and converted), row counts of x and y
-// agree, feature counts of the splits agree, labels lie in [0, classes).
+// agree, feature counts of the splits agree, every x is finite (no NaN or
+// Inf), 1 <= classes <= kMaxClasses, labels lie in [0, classes).
 // Throws core::InputError naming the file, the dataset and the fix.
 Dataset read_dataset(const std::string& path, const std::string& train_group,
                      const std::string& val_group);
