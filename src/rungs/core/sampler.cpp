@@ -24,6 +24,11 @@ ParamSet RandomSampler::sample(TrialId trial) {
   return out;
 }
 
+const std::vector<std::string>& sampler_kinds() {
+  static const std::vector<std::string> kKinds = {"random", "grid", "sobol", "tpe"};
+  return kKinds;
+}
+
 std::unique_ptr<Sampler> make_sampler(const SweepSpec& spec) {
   const SamplerSpec& s = spec.sampler;
   if (s.kind == "grid") return std::make_unique<GridSampler>(spec.space, s.shard);

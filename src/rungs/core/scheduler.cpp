@@ -1,6 +1,7 @@
 // make_scheduler (factory.hpp): the one place a SweepSpec becomes a
 // Scheduler, so the MPI coordinator, the in-process driver and the simulator
 // all run the same core with the same checks.
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -18,6 +19,16 @@ namespace {
   throw std::invalid_argument("scheduler: " + what + "; " + fix);
 }
 
+}  // namespace
+
+const std::vector<std::string>& scheduler_kinds() {
+  static const std::vector<std::string> kKinds = {"asha", "hyperband", "median", "fifo",
+                                                  "sync_halving"};
+  return kKinds;
+}
+
+namespace {
+
 AshaRules asha_rules(const SchedulerSpec& s) {
   const auto mode = parse_asha_mode(s.mode);
   if (!mode) reject("mode '" + s.mode + "' is not known", "use promotion or stopping");
@@ -25,9 +36,11 @@ AshaRules asha_rules(const SchedulerSpec& s) {
 }
 
 void check_common(const SchedulerSpec& s) {
-  const bool known = s.kind == "asha" || s.kind == "hyperband" || s.kind == "median" ||
-                     s.kind == "fifo" || s.kind == "sync_halving";
-  if (!known) reject("kind '" + s.kind + "' is not known", "use asha, hyperband, median or fifo");
+  const auto& kinds = scheduler_kinds();
+  if (std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end()) {
+    reject("kind '" + s.kind + "' is not known",
+           "use asha, hyperband, median, fifo or sync_halving");
+  }
   if (!parse_asha_mode(s.mode)) reject("mode '" + s.mode + "' is not known", "use promotion or stopping");
   const std::string problem = s.asha.validate();
   if (!problem.empty()) throw std::invalid_argument("scheduler: " + problem);

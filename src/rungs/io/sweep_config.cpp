@@ -16,6 +16,7 @@
 
 #include "rungs/core/duration.hpp"
 #include "rungs/core/error.hpp"
+#include "rungs/core/factory.hpp"
 #include "rungs/core/model_catalog.hpp"
 
 namespace rungs::io {
@@ -60,8 +61,6 @@ const Keys kFloatKeys = {"type", "low", "high", "log", "grid", "value", "when"};
 const Keys kIntKeys = {"type", "low", "high", "log", "choices", "step", "value", "when"};
 const Keys kCategoricalKeys = {"type", "choices", "weights", "value", "when"};
 const Keys kFixedKeys = {"type", "value", "when"};
-const Keys kSchedulerKinds = {"asha", "hyperband", "median", "fifo"};
-const Keys kSamplerKinds = {"random", "grid", "sobol", "tpe"};
 const Keys kMetrics = {"val_accuracy", "val_loss", "train_loss"};
 // A billion trials: far past any sweep, and it keeps trial ids, counts and
 // per-trial records far inside memory and 64-bit arithmetic.
@@ -452,7 +451,7 @@ void check_brackets(const Locator& loc, const Field& f, const core::SchedulerSpe
 core::SchedulerSpec read_scheduler(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("scheduler"));
   core::SchedulerSpec s;
-  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, kSchedulerKinds);
+  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, core::scheduler_kinds());
   if (const Field* m = find(e, "mode")) s.mode = as_enum(loc, *m, {"promotion", "stopping"});
   // Only the int range is checked here; AshaConfig::validate owns the rules.
   if (const Field* x = find(e, "eta"))
@@ -495,7 +494,7 @@ core::TpeSpec read_tpe(const Locator& loc, const Field& f) {
 core::SamplerSpec read_sampler(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("sampler"));
   core::SamplerSpec s;
-  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, kSamplerKinds);
+  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, core::sampler_kinds());
   if (const Field* t = find(e, "trials")) s.trials = as_int(loc, *t, 1, kMaxTrials);
   if (const Field* t = find(e, "tpe")) s.tpe = read_tpe(loc, *t);
   if (const Field* sh = find(e, "shard")) {
@@ -1024,6 +1023,15 @@ core::Shard parse_shard(const std::string& text) {
     throw core::InputError("--shard " + text, "not a shard of the form i/n", fix);
   }
   return core::Shard{index, count};
+}
+
+std::vector<std::string> config_key_paths() {
+  std::vector<std::string> paths;
+  for (const auto& [section, keys] : schema()) {
+    for (const std::string& key : keys) paths.push_back(child_path(section, key));
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
 }
 
 }  // namespace rungs::io

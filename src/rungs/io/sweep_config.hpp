@@ -29,4 +29,9 @@ core::Shard parse_shard(const std::string& text);
 // when none is close enough to be a plausible typo.
 std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates);
 
+// Every key the reader accepts, as dotted paths in sorted order: "name",
+// "data.path", "sampler.tpe.gamma", ...; a parameter of the space is "*"
+// ("space.*.low"). The docs and configs/reference.yaml are checked against it.
+std::vector<std::string> config_key_paths();
+
 }  // namespace rungs::io
