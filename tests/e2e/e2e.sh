@@ -230,6 +230,26 @@ for i in range(3):
 assert len(seen) == 12, len(seen)            # 3 optimizers x 2 hidden x 2 lr
 assert len(set(seen)) == 12, "overlap between shards"
 PY
+    # The shards of one grid are one sweep: they merge without --force, and
+    # the merged archive says which shards it holds.
+    "$RUNGS" merge s0.h5 s1.h5 s2.h5 -o all.h5 >merge.txt 2>&1 || fail "merge of shards: $(cat merge.txt)"
+    grep -q "all.h5: 12 trials" merge.txt || fail "merged trials: $(cat merge.txt)"
+    "$RUNGS" summary all.h5 >summary.txt || fail "summary of the merge"
+    grep -q "grid shards: 0/3,1/3,2/3 (all)" summary.txt || fail "shards line: $(cat summary.txt)"
+    grep -q "shard 0/3" summary.txt && fail "the merged archive claims to be shard 0/3: $(cat summary.txt)"
+    "$RUNGS" merge s0.h5 s2.h5 -o part.h5 >/dev/null 2>&1 || fail "merge of two shards"
+    "$RUNGS" summary part.h5 | grep -q "grid shards: 0/3,2/3 (missing 1/3)" \
+      || fail "partial merge: $("$RUNGS" summary part.h5)"
+    cp s1.h5 s1copy.h5
+    expect_error "s1copy.h5.*shard 1/3.*s1.h5 holds too" "$RUNGS" merge s1.h5 s1copy.h5 -o dup.h5
+    expect_error "part.h5.*shard 0/3.*all.h5 holds too" "$RUNGS" merge all.h5 part.h5 -o dup.h5
+    "$RUNGS_SWEEP" --workers 1 --shard 1/2 --config sweep.yaml --archive h1.h5 >/dev/null 2>&1 \
+      || fail "shard 1/2"
+    expect_error "h1.h5.*shard 1/2.*not a part of the 3-way split" "$RUNGS" merge s0.h5 h1.h5 -o f.h5
+    [ ! -e dup.h5 ] && [ ! -e f.h5 ] || fail "a refused merge wrote its output"
+    # A shard's archive resumes only as that shard.
+    expect_error "s0.h5.*holds shard 0/3.*not shard 1/3" \
+      "$RUNGS_SWEEP" --workers 1 --shard 1/3 --config sweep.yaml --archive s0.h5
     expect_error "--shard 3/3.*i/n" "$RUNGS_SWEEP" --workers 1 --shard 3/3 --config sweep.yaml --archive x.h5
     # A shard of a random sampler would repeat the other shards' draws.
     write_config

@@ -71,4 +71,23 @@ TEST(ConfigFingerprint, EmptyConfigsAreEqual) {
   EXPECT_TRUE(config_differences("", "").empty());
 }
 
+// The shards of one grid are one sweep; another sampler setting is not.
+TEST(ConfigFingerprint, GridShardIsNotPartOfTheSweep) {
+  const std::string a = "sampler: {kind: grid, shard: 0/3}\nseed: 1";
+  const std::string b = "sampler: {kind: grid, shard: '2/3'}\nseed: 1";
+  EXPECT_EQ(config_fingerprint(a), config_fingerprint(b));
+  EXPECT_TRUE(config_differences(a, b).empty());
+  EXPECT_NE(config_fingerprint(a), config_fingerprint("sampler: {kind: random, shard: 0/3}\nseed: 1"));
+  // Only the sampler's shard: a key named shard elsewhere still counts.
+  EXPECT_NE(config_fingerprint("space: {shard: 1}"), config_fingerprint("space: {shard: 2}"));
+}
+
+TEST(ConfigShard, ReadsTheSamplersShard) {
+  EXPECT_EQ(rungs::io::config_shard("sampler: {kind: grid, shard: 2/5}").index, 2);
+  EXPECT_EQ(rungs::io::config_shard("sampler: {kind: grid, shard: 2/5}").count, 5);
+  EXPECT_EQ(rungs::io::config_shard("sampler: {kind: grid}").count, 1);
+  EXPECT_EQ(rungs::io::config_shard("name: x").count, 1);
+  EXPECT_THROW(rungs::io::config_shard("sampler: {shard: 5/2}"), rungs::core::InputError);
+}
+
 }  // namespace

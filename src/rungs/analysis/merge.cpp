@@ -10,6 +10,7 @@
 #include "rungs/io/archive_lock.hpp"
 #include "rungs/io/config_fingerprint.hpp"
 #include "rungs/io/journal.hpp"
+#include "rungs/io/sweep_config.hpp"
 
 namespace rungs::analysis {
 namespace {
@@ -56,6 +57,85 @@ std::vector<std::string> check_same_sweep(const std::vector<MergeInput>& inputs,
     all.push_back(inputs[i].name + " " + what);
   }
   return all;
+}
+
+// --- grid shards ------------------------------------------------------------
+
+std::string shard_text(const core::Shard& x) {
+  return std::to_string(x.index) + "/" + std::to_string(x.count);
+}
+
+// The shards an archive holds: its `shards` attribute (a shard's run, or a
+// merge of shards), else its configuration's sampler.shard; none for a sweep
+// run whole.
+std::vector<core::Shard> shards_of(const MergeInput& in) {
+  const SweepMetadata& m = in.record.metadata;
+  std::vector<core::Shard> out;
+  if (m.shards.empty()) {
+    const core::Shard s = io::config_shard(m.config_yaml);
+    if (s.count > 1) out.push_back(s);
+    return out;
+  }
+  std::stringstream list(m.shards);
+  for (std::string item; std::getline(list, item, ',');) {
+    try {
+      out.push_back(io::parse_shard(item));
+    } catch (const InputError&) {
+      throw InputError(in.name, "attribute `shards` holds '" + m.shards + "'",
+                       "the archive is damaged; it should list shards as i/n,j/n");
+    }
+  }
+  return out;
+}
+
+// The shards of one sweep's grid the inputs hold together ("0/3,1/3,2/3"),
+// or "" when none is a shard. Each shard may come once, all of one split.
+std::string check_shards(const std::vector<MergeInput>& inputs) {
+  std::vector<core::Shard> held;
+  std::vector<std::string> holder;
+  const MergeInput* whole = nullptr;
+  for (const MergeInput& in : inputs) {
+    const std::vector<core::Shard> mine = shards_of(in);
+    if (mine.empty()) whole = &in;
+    for (const core::Shard& s : mine) {
+      for (std::size_t k = 0; k < held.size(); ++k) {
+        if (held[k].count != s.count) {
+          throw InputError(in.name,
+                           "holds shard " + shard_text(s) + ", which is not a part of the " +
+                               std::to_string(held[k].count) + "-way split that " + holder[k] +
+                               " belongs to",
+                           "merge the shards of one split (the same --shard i/n with one n)");
+        }
+        if (held[k].index == s.index) {
+          throw InputError(in.name,
+                           "holds shard " + shard_text(s) + ", which " + holder[k] +
+                               " holds too: its trials would count twice",
+                           "give each shard once");
+        }
+      }
+      held.push_back(s);
+      holder.push_back(in.name);
+    }
+  }
+  if (held.empty()) return "";
+  if (whole) {
+    throw InputError(whole->name,
+                     "holds the whole grid, and " + holder.front() + " a shard of it: its "
+                     "trials would count twice",
+                     "merge either the whole sweep or its shards");
+  }
+  std::sort(held.begin(), held.end(),
+            [](const core::Shard& a, const core::Shard& b) { return a.index < b.index; });
+  std::string out;
+  for (const core::Shard& s : held) out += (out.empty() ? "" : ",") + shard_text(s);
+  return out;
+}
+
+// "asha/promotion eta=3 ... sampler=grid shard 0/3" -> without the shard,
+// which named only the first input's part.
+std::string without_shard(const std::string& scheduler) {
+  const std::size_t at = scheduler.find(" shard ");
+  return at == std::string::npos ? scheduler : scheduler.substr(0, at);
 }
 
 // --- the space --------------------------------------------------------------
@@ -202,6 +282,12 @@ MergeOutcome merge_records(const std::vector<MergeInput>& inputs, const MergeReq
   out.differences = check_same_sweep(inputs, q.force);
   out.output = q.output;
   out.record.metadata = merged_metadata(inputs, q);
+  // Shards of one sweep are one sweep: the archive says which it holds.
+  // Different sweeps merged with --force are no one grid's shards.
+  out.record.metadata.shards = out.differences.empty() ? check_shards(inputs) : "";
+  if (!out.record.metadata.shards.empty()) {
+    out.record.metadata.scheduler = without_shard(out.record.metadata.scheduler);
+  }
   std::int64_t offset = 0;
   for (const MergeInput& in : inputs) {
     for (const ParamSpec& s : in.record.space) merge_spec(out.record.space, s, in.name);

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "rungs/core/duration.hpp"
+#include "rungs/io/sweep_config.hpp"
 
 namespace rungs::analysis {
 namespace {
@@ -46,6 +49,25 @@ std::vector<const core::TrialRecord*> ranked(const core::SweepRecord& r) {
   return out;
 }
 
+// "grid shards: 0/3,2/3 (missing 1/3)": which parts of a grid the archive
+// holds, so that a partial merge does not pass for the whole grid.
+std::string shards_line(const std::string& shards) {
+  std::vector<bool> held;
+  std::stringstream list(shards);
+  for (std::string item; std::getline(list, item, ',');) {
+    const core::Shard s = io::parse_shard(item);
+    held.resize(static_cast<std::size_t>(s.count), false);
+    held[static_cast<std::size_t>(s.index)] = true;
+  }
+  std::string missing;
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    if (!held[i]) missing += (missing.empty() ? "" : ",") + std::to_string(i) + "/" +
+                             std::to_string(held.size());
+  }
+  return "grid shards: " + shards + (missing.empty() ? " (all)" : " (missing " + missing + ")") +
+         "\n";
+}
+
 }  // namespace
 
 std::string format_summary(const core::SweepRecord& r, std::size_t top) {
@@ -61,6 +83,7 @@ std::string format_summary(const core::SweepRecord& r, std::size_t top) {
     out += "stopped at " + m.limit + ": raise it to continue (rungs-sweep --resume ARCHIVE --set " +
            m.limit + "=...)\n";
   }
+  if (!m.shards.empty()) out += shards_line(m.shards);
   out += "objective: " + m.objective_metric +
          (m.objective_mode == core::ObjectiveMode::kMax ? " (max)\n" : " (min)\n");
   out += status_line(s, r.trials.size());

@@ -37,6 +37,9 @@ struct SweepMetadata {
   // stopped it: raising it and resuming continues the sweep).
   std::string state = "running";
   std::string limit;  // at_limit: "limits.time", "limits.trials" or "limits.target"
+  // The grid shards the archive holds, e.g. "0/3,2/3" (sorted); "" for a
+  // sweep run whole. A shard's own run holds one; `rungs merge` unites them.
+  std::string shards;
   double wall_seconds = 0.0;
 };
 

@@ -187,6 +187,7 @@ void write_metadata(Hid root, const core::SweepMetadata& m) {
   write_int_array_attribute(root, "rung_resources", m.rung_resources);
   write_string_attribute(root, "state", m.state);
   if (!m.limit.empty()) write_string_attribute(root, "limit", m.limit);
+  if (!m.shards.empty()) write_string_attribute(root, "shards", m.shards);
   write_double_attribute(root, "wall_seconds", m.wall_seconds);
 }
 
@@ -406,6 +407,7 @@ core::SweepMetadata read_metadata(Hid root) {
   m.rung_resources = read_int_array_attribute(root, "rung_resources");
   m.state = read_string_attribute(root, "state");
   if (has_attribute(root, "limit")) m.limit = read_string_attribute(root, "limit");
+  if (has_attribute(root, "shards")) m.shards = read_string_attribute(root, "shards");
   m.wall_seconds = read_double_attribute(root, "wall_seconds");
   return m;
 }

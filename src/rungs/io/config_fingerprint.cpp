@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "rungs/core/error.hpp"
+#include "rungs/io/sweep_config.hpp"
 
 namespace rungs::io {
 namespace {
@@ -21,7 +22,12 @@ void put_scalar(std::string& out, const std::string& s) {
   out += '"';
 }
 
-void put_node(std::string& out, const YAML::Node& node);
+void put_node(std::string& out, const YAML::Node& node, const std::string& path);
+
+// A grid's shard says which part of the sweep a job ran, not which sweep.
+bool ignored_key(const std::string& parent, const std::string& key) {
+  return parent == "sampler" && key == "shard";
+}
 
 bool ignored(const std::string& key) {
   const auto& list = fingerprint_ignored_sections();
@@ -43,19 +49,19 @@ std::map<std::string, std::string> sections(const YAML::Node& root) {
   for (const auto& kv : root) {
     std::string key = kv.first.Scalar();
     if (ignored(key)) continue;
-    put_node(out[key], kv.second);
+    put_node(out[key], kv.second, key);
   }
   return out;
 }
 
-void put_map(std::string& out, const YAML::Node& node, bool top) {
+void put_map(std::string& out, const YAML::Node& node, const std::string& path) {
   // Sort keys, never Nodes: YAML::Node's assignment writes through to the
   // node it refers to, so std::sort over Nodes would overwrite the values.
   std::vector<std::pair<std::string, std::size_t>> keys;
   std::vector<YAML::Node> values;
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
-    if (top && ignored(key)) continue;
+    if ((path.empty() && ignored(key)) || ignored_key(path, key)) continue;
     keys.emplace_back(std::move(key), values.size());
     values.push_back(kv.second);
   }
@@ -65,19 +71,19 @@ void put_map(std::string& out, const YAML::Node& node, bool top) {
     if (i > 0) out += ", ";
     put_scalar(out, keys[i].first);
     out += ": ";
-    put_node(out, values[keys[i].second]);
+    put_node(out, values[keys[i].second], path.empty() ? keys[i].first : path + "." + keys[i].first);
   }
   out += '}';
 }
 
-void put_node(std::string& out, const YAML::Node& node) {
+void put_node(std::string& out, const YAML::Node& node, const std::string& path) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: put_map(out, node, false); break;
+    case YAML::NodeType::Map: put_map(out, node, path); break;
     case YAML::NodeType::Sequence: {
       out += '[';
       for (std::size_t i = 0; i < node.size(); ++i) {
         if (i > 0) out += ", ";
-        put_node(out, node[i]);
+        put_node(out, node[i], path + "[]");
       }
       out += ']';
       break;
@@ -99,11 +105,19 @@ std::string config_fingerprint(const std::string& yaml_text) {
   YAML::Node root = load(yaml_text);
   std::string out;
   if (root.IsMap()) {
-    put_map(out, root, true);
+    put_map(out, root, "");
   } else {
-    put_node(out, root);
+    put_node(out, root, "");
   }
   return out;
+}
+
+core::Shard config_shard(const std::string& yaml_text) {
+  const YAML::Node root = load(yaml_text);
+  if (!root.IsMap() || !root["sampler"] || !root["sampler"].IsMap()) return core::Shard{};
+  const YAML::Node shard = root["sampler"]["shard"];
+  if (!shard || !shard.IsScalar()) return core::Shard{};
+  return parse_shard(shard.Scalar());
 }
 
 }  // namespace rungs::io

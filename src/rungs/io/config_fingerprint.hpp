@@ -7,7 +7,9 @@
 //       io::config_fingerprint(b.metadata.config_yaml)   // same sweep
 //
 // Dropped top-level sections: `limits`, `output`, `checkpoint`, `training`
-// (how long, where and on what a run went; not what it searched). What is
+// (how long, where and on what a run went; not what it searched), and
+// `sampler.shard` (which part of a grid a job covered: the shards of one
+// grid are one sweep). What is
 // left is re-emitted canonically: mapping keys sorted at every level,
 // sequences in order, scalars as their text, one line. So key order, flow
 // versus block style, comments and quoting do not matter; the scalar text
@@ -16,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "rungs/core/sweep_spec.hpp"
+
 namespace rungs::io {
 
 // The top-level sections config_fingerprint drops.
@@ -23,6 +27,10 @@ const std::vector<std::string>& fingerprint_ignored_sections();
 
 // Throws core::InputError when `yaml_text` is not valid YAML.
 std::string config_fingerprint(const std::string& yaml_text);
+
+// The grid shard a configuration covers (sampler.shard; 0/1, all of it,
+// when unset). Throws core::InputError on invalid YAML or shard text.
+core::Shard config_shard(const std::string& yaml_text);
 
 // The top-level keys (sections) whose fingerprints differ between two
 // configurations, in name order, the dropped sections excepted; empty when

@@ -145,6 +145,18 @@ StartMode decide_start(const std::string& path, const core::SweepSpec& spec, boo
                            "resume with the archived configuration (rungs-sweep --resume " + path +
                                "), pass --overwrite to start again, or choose another --archive path");
   }
+  const core::Shard held = io::config_shard(archived->metadata.config_yaml);
+  const core::Shard& asked = spec.sampler.shard;
+  if (held.index != asked.index || held.count != asked.count) {
+    const auto text = [](const core::Shard& x) {
+      return std::to_string(x.index) + "/" + std::to_string(x.count);
+    };
+    throw core::InputError(path,
+                           "the archive holds shard " + text(held) + " of sweep '" + spec.name +
+                               "', not shard " + text(asked),
+                           "run shard " + text(asked) + " into its own --archive path, or resume "
+                           "this one with --shard " + text(held));
+  }
   // A sweep stopped at a limit ("at_limit") continues: the resumed run judges
   // its limits again, so a raised one lets it go on.
   if (archived->metadata.state == "finished") return StartMode::kAlreadyFinished;
@@ -252,6 +264,8 @@ core::SweepRecord new_record(const SweepSetup& s, const SweepOptions& o, int mpi
   m.objective_metric = s.spec.objective.metric;
   m.objective_mode = s.spec.objective.mode;
   m.scheduler = describe_scheduler(s.spec);
+  const core::Shard& shard = s.spec.sampler.shard;
+  if (shard.count > 1) m.shards = std::to_string(shard.index) + "/" + std::to_string(shard.count);
   m.rung_resources = s.spec.scheduler.asha.rung_resources();
   r.space = s.spec.space.params();
   return r;
