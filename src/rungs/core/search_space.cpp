@@ -304,6 +304,17 @@ std::string format_double(double v) {
   return std::string(buf, end.ptr);
 }
 
+bool operator==(const Condition& a, const Condition& b) {
+  return a.parent == b.parent && a.values == b.values;
+}
+
+bool operator==(const ParamSpec& a, const ParamSpec& b) {
+  return a.name == b.name && a.type == b.type && a.low == b.low && a.high == b.high &&
+         a.log == b.log && a.step == b.step && a.int_choices == b.int_choices &&
+         a.choices == b.choices && a.weights == b.weights && a.fixed == b.fixed &&
+         a.when == b.when && a.grid_points == b.grid_points;
+}
+
 std::string format_value(const ParamValue& v) {
   if (const auto* d = std::get_if<double>(&v)) return format_double(*d);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);

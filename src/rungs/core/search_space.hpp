@@ -72,6 +72,11 @@ struct ParamSpec {
   ParamValue value_at(double u) const;
 };
 
+// Field by field: the archive's read-back of a space is tested against it.
+bool operator==(const Condition& a, const Condition& b);
+bool operator==(const ParamSpec& a, const ParamSpec& b);
+inline bool operator!=(const ParamSpec& a, const ParamSpec& b) { return !(a == b); }
+
 // Exact, shortest text: a double reads back bit for bit ("0.001", "1e-07",
 // "0.30000000000000004"), so values printed or exported can be copied back.
 std::string format_double(double v);

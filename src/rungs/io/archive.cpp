@@ -222,6 +222,27 @@ void write_spec_attributes(Hid dset, const ParamSpec& s) {
   if (!s.int_choices.empty()) write_int_array_attribute(dset, "int_choices", s.int_choices);
   if (!s.choices.empty()) write_string_array_attribute(dset, "choices", s.choices);
   if (!s.weights.empty()) write_double_array_attribute(dset, "weights", s.weights);
+  if (s.type == ParamType::kInt) write_int_attribute(dset, "step", s.step);
+  if (s.grid_points > 0) write_int_attribute(dset, "grid", s.grid_points);
+  if (s.fixed) {
+    if (const auto* d = std::get_if<double>(&*s.fixed)) write_double_attribute(dset, "value", *d);
+    if (const auto* i = std::get_if<std::int64_t>(&*s.fixed)) write_int_attribute(dset, "value", *i);
+    if (const auto* c = std::get_if<std::string>(&*s.fixed)) write_string_attribute(dset, "value", *c);
+  }
+  // `when` as pairs: one (parent, value) per allowed value of each condition,
+  // the value as exact text (numbers round-trip bit for bit), so no delimiter
+  // can clash with a categorical value.
+  if (!s.when.empty()) {
+    std::vector<std::string> parents, values;
+    for (const core::Condition& c : s.when) {
+      for (const core::ParamValue& v : c.values) {
+        parents.push_back(c.parent);
+        values.push_back(core::format_value(v));
+      }
+    }
+    write_string_array_attribute(dset, "when_parent", parents);
+    write_string_array_attribute(dset, "when_value", values);
+  }
 }
 
 // Typed by the spec, so pandas sees numbers as numbers.
@@ -472,7 +493,60 @@ ParamSpec read_spec(Hid dset, const std::string& name) {
   }
   if (has_attribute(dset, "choices")) s.choices = read_string_array_attribute(dset, "choices");
   if (has_attribute(dset, "weights")) s.weights = read_double_array_attribute(dset, "weights");
+  // Absent in archives written before they were stored: the defaults.
+  if (has_attribute(dset, "step")) s.step = read_int_attribute(dset, "step");
+  if (has_attribute(dset, "grid")) s.grid_points = static_cast<int>(read_int_attribute(dset, "grid"));
+  if (has_attribute(dset, "value")) {
+    switch (s.type) {
+      case ParamType::kFloat: s.fixed = read_double_attribute(dset, "value"); break;
+      case ParamType::kInt: s.fixed = read_int_attribute(dset, "value"); break;
+      case ParamType::kCategorical: s.fixed = read_string_attribute(dset, "value"); break;
+    }
+  }
   return s;
+}
+
+// A condition's values back in the parent's type (the parent comes earlier
+// in the space's order).
+core::ParamValue condition_value(const std::string& text, const ParamSpec* parent,
+                                 const std::string& name) {
+  if (!parent) throw Corrupt("parameter '" + name + "' depends on a parameter not before it");
+  try {
+    std::size_t used = 0;
+    switch (parent->type) {
+      case ParamType::kFloat: {
+        const double v = std::stod(text, &used);
+        if (used == text.size()) return v;
+        break;
+      }
+      case ParamType::kInt: {
+        const long long v = std::stoll(text, &used);
+        if (used == text.size()) return static_cast<std::int64_t>(v);
+        break;
+      }
+      case ParamType::kCategorical: return text;
+    }
+  } catch (const std::logic_error&) {
+  }
+  throw Corrupt("parameter '" + name + "' has condition value '" + text + "' that is not a " +
+                core::to_string(parent->type));
+}
+
+void read_conditions(Hid dset, ParamSpec& s, const std::vector<ParamSpec>& before) {
+  if (!has_attribute(dset, "when_parent")) return;
+  const std::vector<std::string> parents = read_string_array_attribute(dset, "when_parent");
+  const std::vector<std::string> values = read_string_array_attribute(dset, "when_value");
+  if (parents.size() != values.size()) {
+    throw Corrupt("parameter '" + s.name + "': when_parent and when_value differ in length");
+  }
+  for (std::size_t i = 0; i < parents.size(); ++i) {
+    const auto parent = std::find_if(before.begin(), before.end(),
+                                     [&](const ParamSpec& p) { return p.name == parents[i]; });
+    const core::ParamValue v =
+        condition_value(values[i], parent == before.end() ? nullptr : &*parent, s.name);
+    if (s.when.empty() || s.when.back().parent != parents[i]) s.when.push_back({parents[i], {}});
+    s.when.back().values.push_back(v);
+  }
 }
 
 // Fills one parameter into the trials; missing values stay absent from the ParamSet.
@@ -510,7 +584,9 @@ void read_params(const File& file, SweepRecord& record) {
                                        : list_children(t.group());
   for (const std::string& name : order) {
     if (!has_path(t.group(), name)) throw Corrupt("column /trials/params/" + name + " is missing");
-    ParamSpec spec = read_spec(open_dataset(t.group(), name).get(), name);
+    const DatasetId column = open_dataset(t.group(), name);
+    ParamSpec spec = read_spec(column.get(), name);
+    read_conditions(column.get(), spec, record.space);
     read_param_values(t, spec, record.trials);
     record.space.push_back(std::move(spec));
   }
