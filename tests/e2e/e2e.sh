@@ -347,6 +347,39 @@ PY
     sweep --resume a.h5 >run2.log 2>&1 || fail "resume after SIGTERM: $(tail -5 run2.log)"
     "$RUNGS" summary a.h5 | grep -q "trials: 40 " || fail "resumed sweep: $("$RUNGS" summary a.h5)"
     ;;
+  launcher_signals)
+    # SIGTERM, SIGINT and SIGHUP to rungs-mpirun (not to the ranks) stop the
+    # sweep gracefully with exit 75, as Slurm's or a user's signal to the
+    # ranks does; bare mpirun would abort the job with exit 1.
+    "$RUNGS" data synth --out data.h5 --train-rows 20000 --val-rows 1000 --features 32 --classes 4 \
+      >/dev/null || fail "data synth failed"
+    NAME=launched write_config
+    sed -i 's/trials: 4/trials: 40/; s/max_resource: 3/max_resource: 9/' sweep.yaml
+    LAUNCHER="$(dirname "$RUNGS_SWEEP")/rungs-mpirun" "$PYTHON" - <<'PY' || fail "launcher signals"
+import os, signal, subprocess, sys, time
+launcher, mpiexec, sweep = os.environ["LAUNCHER"], os.environ["MPIEXEC"], os.environ["RUNGS_SWEEP"]
+for n, sig in enumerate((signal.SIGTERM, signal.SIGINT)):
+    archive = f"a{n}.h5"
+    with open(f"run{n}.log", "w") as log:
+        # The launcher runs whichever mpirun the tests use.
+        job = subprocess.Popen([launcher, "-n", "2", sweep, "--config", "sweep.yaml",
+                                "--archive", archive], stdout=log, stderr=subprocess.STDOUT,
+                               env=dict(os.environ, MPIRUN=mpiexec))
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            j = archive + ".journal"
+            if os.path.exists(j) and os.path.getsize(j) > 3000:
+                break
+            time.sleep(0.05)
+        job.send_signal(sig)
+        rc = job.wait(timeout=120)
+    text = open(f"run{n}.log").read()
+    if rc != 75 or "everything is saved" not in text:
+        sys.exit(f"{signal.Signals(sig).name}: exit {rc}, expected 75:\n{text[-800:]}")
+PY
+    sweep --resume a0.h5 >resume.log 2>&1 || fail "resume after SIGTERM to the launcher: $(tail -3 resume.log)"
+    "$RUNGS" summary a0.h5 | grep -q "trials: 40 " || fail "resumed sweep: $("$RUNGS" summary a0.h5)"
+    ;;
   lock)
     make_data; NAME=locked write_config
     sed -i 's/trials: 4/trials: 400/' sweep.yaml
