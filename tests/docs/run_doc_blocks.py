@@ -17,6 +17,8 @@ folder starts with:
   build/apps/rungs    a link to $RUNGS
   build/apps/rungs-sweep
                       a wrapper around $RUNGS_SWEEP (below)
+  build/apps/rungs-mpirun
+                      a link to the one built beside $RUNGS_SWEEP
   .docs-bin/mpirun    a link to $MPIEXEC (and mpiexec)
 
 with build/apps and .docs-bin first on PATH, so `build/apps/rungs` and bare
@@ -130,6 +132,8 @@ def prepare(scratch, source, rungs, sweep, mpiexec):
     wrapper = apps / "rungs-sweep"
     wrapper.write_text(WRAPPER.format(real=sh_quote(str(sweep)), shrink=" ".join(SHRINK)))
     wrapper.chmod(0o755)
+    # The launcher runs `mpirun` from PATH: the link below.
+    (apps / "rungs-mpirun").symlink_to(Path(sweep).parent / "rungs-mpirun")
     helpers = scratch / ".docs-bin"
     helpers.mkdir()
     for name in ("mpirun", "mpiexec"):
