@@ -275,3 +275,42 @@ TEST(ReplayLimits, JobInFlightAtAKillReadsAsSuspendedAfterReplay) {
 
 }  // namespace
 }  // namespace rungs::core
+
+namespace rungs::core {
+namespace {
+
+// --- restarts from per-epoch checkpoints ---------------------------------------
+
+// The unbroken sweep's jobs, in epochs: trials 0, 1, 2 at rung 0 (epochs
+// 1-3), trial 2 promoted 1 -> 3 (4-5), trials 3, 4, 5 (6-8), trial 1 1 -> 3
+// (9-10), trials 6, 7, 8 (11-13), trial 4 1 -> 3 (14-15), trial 2 3 -> 9
+// (16-21). Killed 18 epochs in, trial 2's last job has recorded steps 4, 5
+// and 6. Its restart goes on from the latest of them that had a checkpoint:
+// with every epoch checkpointed 6; every 2: 6; every 4: 4; every 5: 5;
+// every 7 (none of 4-6) or none at all: the job's own start, 3.
+TEST(ReplayLimits, KilledJobRestartsFromItsLatestCheckpointedStep) {
+  SweepRun first(limits(0, 0));
+  first.go_live();
+  first.drive(18);
+  for (const auto& [every, from] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+           {0, 3}, {1, 6}, {2, 6}, {4, 4}, {5, 5}, {7, 3}}) {
+    SweepRun resumed(limits(0, 0));
+    resumed.driver.set_checkpoint_every(every);
+    resumed.resume(first.journal);
+    const auto jobs = resumed.driver.assign();
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(jobs[0].second.to_resource, 9) << "every " << every;
+    EXPECT_EQ(jobs[0].second.from_resource, from) << "every " << every;
+  }
+  // Going on from step 6 loses nothing and repeats nothing.
+  SweepRun resumed(limits(0, 0));
+  resumed.driver.set_checkpoint_every(1);
+  resumed.resume(first.journal);
+  resumed.drive();
+  EXPECT_EQ(resumed.record.metadata.state, "finished");
+  EXPECT_EQ(resumed.record.curves.size(), 26u);
+  expect_same_trials(resumed, *unbroken());
+}
+
+}  // namespace
+}  // namespace rungs::core

@@ -347,6 +347,31 @@ PY
     sweep --resume a.h5 >run2.log 2>&1 || fail "resume after SIGTERM: $(tail -5 run2.log)"
     "$RUNGS" summary a.h5 | grep -q "trials: 40 " || fail "resumed sweep: $("$RUNGS" summary a.h5)"
     ;;
+  full_disk)
+    # Checkpoints on a 2 MB tmpfs fill it within a few trials: the sweep ends
+    # with one line, exit 3 and a resumable state; with room again it resumes
+    # and finishes.
+    mkdir small
+    mount -t tmpfs -o size=2m tmpfs small 2>/dev/null || { echo "SKIP: cannot mount a tmpfs"; exit 77; }
+    trap 'umount "$dir/small" 2>/dev/null' EXIT
+    "$RUNGS" data synth --out data.h5 --train-rows 2000 --val-rows 500 --features 64 --classes 4 \
+      >/dev/null || fail "data synth failed"
+    NAME=full SPACE="space:
+  lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}
+  hidden: {type: int, choices: [256]}" write_config
+    sed -i 's/trials: 4/trials: 30/; s/max_resource: 3/max_resource: 9/' sweep.yaml
+    RANKS=2 sweep --config sweep.yaml --archive a.h5 --set checkpoint.dir="$PWD/small" \
+      >run1.log 2>err1.log
+    rc=$?
+    [ "$rc" -eq 3 ] || fail "exit $rc on a full disk, expected 3: $(tail -3 err1.log) $(tail -3 run1.log)"
+    grep -q "rungs-sweep: error: .*No space left on device.*--resume a.h5" err1.log \
+      || fail "no clear line: $(cat err1.log)"
+    [ "$(grep -c '^rungs-sweep' err1.log)" -eq 1 ] || fail "not one line: $(cat err1.log)"
+    grep -Eq "terminate called|c10::Error|Aborted" err1.log run1.log && fail "an abort: $(cat err1.log)"
+    mount -o remount,size=256m small || fail "remount"
+    RANKS=2 sweep --resume a.h5 >run2.log 2>&1 || fail "resume: $(tail -3 run2.log)"
+    grep -q "finished: 30 trials" run2.log || fail "resumed sweep: $(tail -3 run2.log)"
+    ;;
   launcher_signals)
     # SIGTERM, SIGINT and SIGHUP to rungs-mpirun (not to the ranks) stop the
     # sweep gracefully with exit 75, as Slurm's or a user's signal to the

@@ -166,7 +166,15 @@ std::vector<std::pair<WorkerId, Job>> SweepDriver::assign() {
 void SweepDriver::requeue_open_jobs() {
   for (auto& [worker, f] : inflight_) {
     if (!f.open) continue;
-    requeued_.push_back(f.job);
+    Job restart = f.job;
+    // A step reaches the record only after its checkpoint is on disk, so the
+    // latest recorded step at a checkpoint epoch is where the job can go on.
+    const auto seen = reported_.find(restart.trial.value);
+    if (checkpoint_every_ > 0 && seen != reported_.end()) {
+      const std::int64_t at = seen->second - seen->second % checkpoint_every_;
+      if (at > restart.from_resource && at < restart.to_resource) restart.from_resource = at;
+    }
+    requeued_.push_back(restart);
     record_.on_job_suspended(f.job.trial, elapsed());
   }
   inflight_.clear();

@@ -41,6 +41,12 @@ class SweepDriver {
   SweepDriver(Scheduler& scheduler, SweepRecord& record, const Clock& clock,
               std::vector<WorkerInfo> workers, int retries = 0);
 
+  // Workers checkpoint a trial at every epoch that is a multiple of `every`
+  // (and at each job's end); 0: only at each job's end. A job whose worker
+  // vanished restarts from the latest such epoch the record has a step for,
+  // not from the job's start.
+  void set_checkpoint_every(std::int64_t every) { checkpoint_every_ = every; }
+
   // Every event from now on also goes to `sink` (the journal).
   void set_event_sink(std::function<void(const SweepEvent&)> sink) { sink_ = std::move(sink); }
   // Rebuilds state from journaled events, setting `clock` to each event's
@@ -98,6 +104,7 @@ class SweepDriver {
   double start_;
   std::vector<WorkerInfo> workers_;
   int retries_;
+  std::int64_t checkpoint_every_ = 0;
   std::function<void(const SweepEvent&)> sink_;
   std::deque<WorkerId> idle_;
   // By worker: a trial's next job (a promotion) may start on another worker

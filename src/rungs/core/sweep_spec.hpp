@@ -60,6 +60,9 @@ struct SamplerSpec {
 struct CheckpointSpec {
   std::string dir;            // empty: "<archive>.checkpoints" beside the archive
   bool keep_stopped = false;  // keep checkpoints of trials ASHA stopped
+  // Checkpoint a trial at every epoch that is a multiple of this, besides
+  // each job's end; 0: only at each job's end. What a kill can lose.
+  std::int64_t every = 1;
 };
 
 struct OutputSpec {

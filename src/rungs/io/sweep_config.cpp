@@ -14,6 +14,7 @@
 #include <sstream>
 #include <utility>
 
+#include "rungs/core/asha.hpp"
 #include "rungs/core/duration.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/core/factory.hpp"
@@ -46,7 +47,7 @@ const std::map<std::string, Keys>& schema() {
       {"sampler", {"kind", "trials", "tpe", "shard"}},
       {"sampler.tpe", {"startup_trials", "gamma", "candidates", "multivariate"}},
       {"limits", {"time", "trials", "target", "trial_time"}},
-      {"checkpoint", {"dir", "keep_stopped"}},
+      {"checkpoint", {"dir", "every", "keep_stopped"}},
       {"output", {"progress_interval", "archive_interval"}},
       {"training", {"threads", "device", "fail_trials"}},
       {"space.*",
@@ -521,6 +522,7 @@ core::CheckpointSpec read_checkpoint(const Locator& loc, const Field& f) {
   core::CheckpointSpec c;
   if (const Field* d = find(e, "dir")) c.dir = as_string(loc, *d);
   if (const Field* k = find(e, "keep_stopped")) c.keep_stopped = as_bool(loc, *k);
+  if (const Field* k = find(e, "every")) c.every = as_int(loc, *k, 0, core::kMaxResource);
   return c;
 }
 

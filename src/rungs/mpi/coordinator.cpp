@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <string>
 
 #include "rungs/io/archive.hpp"
 #include "rungs/train/trial_runner.hpp"
@@ -56,6 +58,7 @@ void Coordinator::handle(const Envelope& e) {
       p.val_accuracy = s.metrics.val_accuracy;
       p.seconds = s.metrics.seconds;
       const bool stop = driver_.step_reported(w, p) == core::Verdict::kStop;
+      note_checkpoint(p.trial, p.step);
       if (s.wants_verdict) {
         send_later(e.rank, Tag::kVerdict, encode(VerdictMessage{s.trial, stop}));
       } else if (stop) {
@@ -63,6 +66,12 @@ void Coordinator::handle(const Envelope& e) {
       }
       break;
     }
+    case Tag::kStorageFailed:
+      if (storage_failure_.empty()) {
+        storage_failure_ = decode_text(e.payload);
+        if (!driver_.draining()) start_drain("a checkpoint could not be written");
+      }
+      break;
     case Tag::kJobEnd: {
       const JobEndMessage end = decode_job_end(e.payload);
       if (!end.ok) {
@@ -94,13 +103,29 @@ void Coordinator::commit() {
     }
   }
   jobs_ended_.clear();
+  for (const auto& [trial, epoch] : superseded_) {
+    std::error_code ignored;
+    std::filesystem::remove(train::checkpoint_path(options_.checkpoint_dir, trial, epoch), ignored);
+  }
+  superseded_.clear();
 }
 
-void Coordinator::start_drain() {
+// A step at a checkpoint epoch (every checkpoint.every, and a job's end) had
+// its checkpoint written before it was reported; once it is journaled, the
+// trial's previous checkpoint can never be needed again.
+void Coordinator::note_checkpoint(core::TrialId trial, std::int64_t step) {
+  const std::int64_t every = spec_.checkpoint.every;
+  auto known = checkpoint_epoch_.find(trial.value);
+  if (known == checkpoint_epoch_.end() || step <= known->second) return;
+  if (!(every > 0 && step % every == 0)) return;  // a job's end is handled when it ends
+  if (known->second > 0) superseded_.emplace_back(trial, known->second);
+  known->second = step;
+}
+
+void Coordinator::start_drain(const std::string& why) {
   driver_.drain();
   drain_deadline_ = clock_.now_seconds() + options_.drain_timeout;
-  std::printf("stop requested (signal %d): no new jobs; running trials save their state\n",
-              options_.stop_signal->load());
+  std::printf("stopping (%s): no new jobs; running trials save their state\n", why.c_str());
   std::fflush(stdout);
   for (int w = 0; w < transport_.workers(); ++w) send_later(w, Tag::kDrain, {});
 }
@@ -141,9 +166,12 @@ CoordinatorEnd Coordinator::run() {
     const std::deque<Envelope> events = transport_.collect();
     for (const Envelope& e : events) handle(e);
     if (options_.stop_signal && options_.stop_signal->load() != 0 && !driver_.draining()) {
-      start_drain();
+      start_drain("signal " + std::to_string(options_.stop_signal->load()));
     }
-    for (const auto& [worker, job] : driver_.assign()) send_later(worker.value, Tag::kJob, encode(job));
+    for (const auto& [worker, job] : driver_.assign()) {
+      checkpoint_epoch_[job.trial.value] = job.from_resource;
+      send_later(worker.value, Tag::kJob, encode(job));
+    }
     commit();
     if (driver_.finished()) break;
     if (driver_.draining() && driver_.quiet()) {

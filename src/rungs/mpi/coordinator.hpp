@@ -19,9 +19,12 @@
 // Graceful stop: when `stop_signal` becomes non-zero (SIGTERM, SIGUSR1), it
 // hands out no more jobs and sends kDrain to every worker; each saves its
 // trial's state at the end of the step it is on. When all jobs have ended,
-// or after `drain_timeout` seconds, run() returns.
+// or after `drain_timeout` seconds, run() returns. A worker that cannot write
+// a checkpoint (kStorageFailed: a full disk) starts the same drain.
 #include <atomic>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rungs/core/clock.hpp"
@@ -50,6 +53,9 @@ class Coordinator {
   CoordinatorEnd run();
   // CPU seconds the coordinator thread used during run().
   double cpu_seconds() const { return cpu_seconds_; }
+  // Non-empty when a worker could not write a checkpoint (a full disk): the
+  // run drained as after a stop signal, and the sweep must end with an error.
+  const std::string& storage_failure() const { return storage_failure_; }
 
  private:
   struct Outgoing {
@@ -61,7 +67,8 @@ class Coordinator {
   void handle(const Envelope& e);
   void send_later(int worker, Tag tag, Bytes payload);
   void commit();  // journal fsync, then the messages and checkpoint clean-up it allows
-  void start_drain();
+  void note_checkpoint(core::TrialId trial, std::int64_t step);
+  void start_drain(const std::string& why);
   void shut_down_workers();
   void periodic();
 
@@ -75,6 +82,11 @@ class Coordinator {
   std::vector<bool> greeted_;  // has each worker said kReady yet?
   std::vector<Outgoing> outbox_;
   std::vector<core::TrialId> jobs_ended_;  // whose older checkpoints may go after the sync
+  // Per running trial, the epoch of its latest checkpoint the journal knows
+  // of; a newer checkpointed step supersedes it (deleted after the sync).
+  std::map<std::int64_t, std::int64_t> checkpoint_epoch_;
+  std::vector<std::pair<core::TrialId, std::int64_t>> superseded_;
+  std::string storage_failure_;
   double last_progress_ = 0.0;
   double last_archive_ = 0.0;
   double drain_deadline_ = 0.0;

@@ -224,6 +224,7 @@ std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_i
   ro.local_rank = local_index;
   ro.fail_trials = s.spec.training.fail_trials;
   ro.trial_time = s.spec.trial_time;
+  ro.checkpoint_every = s.spec.checkpoint.every;
   return train::make_mlp_runner(s.data, ro);
 }
 
@@ -295,6 +296,25 @@ void clear_previous_run(const SweepSetup& s, const std::string& archive) {
   }
 }
 
+// "<name>.tmp-<pid>" files of a writer killed mid-write: the archive's in
+// its folder and checkpoints' in theirs. This run holds the archive's lock
+// and its workers have not started, so no live writer owns any of them.
+void remove_temporary_files(const std::string& archive, const std::string& checkpoint_dir) {
+  const fs::path archive_path(archive);
+  const std::string archive_prefix = archive_path.filename().string() + ".tmp-";
+  const fs::path archive_dir = archive_path.parent_path().empty() ? "." : archive_path.parent_path();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(archive_dir, ec)) {
+    if (entry.path().filename().string().rfind(archive_prefix, 0) == 0) fs::remove(entry.path(), ec);
+  }
+  for (const auto& entry : fs::directory_iterator(checkpoint_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("trial_", 0) == 0 && name.find(".tmp-") != std::string::npos) {
+      fs::remove(entry.path(), ec);
+    }
+  }
+}
+
 // The record and the scheduler as the journal left them (resume), and the
 // journal open for appending.
 io::JournalWriter open_journal(const SweepSetup& s, const std::string& archive,
@@ -313,6 +333,25 @@ io::JournalWriter open_journal(const SweepSetup& s, const std::string& archive,
   return io::JournalWriter(path, journal.valid_bytes);
 }
 
+// A worker could not write a checkpoint (a full disk): everything reported is
+// in the journal; the archive is written if the disk lets it. One line says
+// what failed and how to go on.
+int end_on_storage_failure(const std::string& failure, core::SweepRecord& record,
+                           double wall_seconds, const SweepOptions& options, bool workers_busy) {
+  record.metadata.wall_seconds = wall_seconds;
+  try {
+    io::write_archive(options.archive_path, record);
+  } catch (const core::InputError&) {
+    // The journal holds it all; the resume rewrites the archive.
+  }
+  std::fprintf(stderr, "rungs-sweep: error: %s; the sweep stopped with everything reported saved "
+               "in its journal: rungs-sweep --resume %s continues it\n",
+               failure.c_str(), options.archive_path.c_str());
+  std::fflush(nullptr);
+  if (workers_busy) std::_Exit(kExitStorageFailed);
+  return kExitStorageFailed;
+}
+
 // Runs the whole sweep from the coordinator's side, whatever the transport.
 int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& transport,
                const std::vector<core::WorkerInfo>& workers, int mpi_size) {
@@ -326,12 +365,14 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   // Only now, with every check passed on every rank: a failed start leaves
   // no folder behind.
   fs::create_directories(s.checkpoint_dir);
+  remove_temporary_files(options.archive_path, s.checkpoint_dir);
   core::SteadyClock wall;
   core::ResumableClock clock(wall);
   const auto sampler = core::make_sampler(s.spec);
   const auto scheduler = core::make_scheduler(
       s.spec, *sampler, clock, [&record](const core::Decision& d) { record.decisions.push_back(d); });
   core::SweepDriver driver(*scheduler, record, clock, workers, s.spec.retries);
+  driver.set_checkpoint_every(s.spec.checkpoint.every);
   // A fresh sweep claims its path with an archive before its journal exists,
   // so a journal always has an archive beside it; a resumed one rewrites its
   // archive only once the journal's events are replayed into the record.
@@ -356,6 +397,10 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   Coordinator coordinator(s.spec, record, driver, clock, journal, transport, co);
   const CoordinatorEnd end = coordinator.run();
   const double wall_seconds = driver.elapsed();
+  if (!coordinator.storage_failure().empty()) {
+    return end_on_storage_failure(coordinator.storage_failure(), record, wall_seconds, options,
+                                  end == CoordinatorEnd::kDrainTimedOut);
+  }
   if (end == CoordinatorEnd::kFinished) {
     driver.conclude(wall_seconds);
     remove_stale_checkpoints(record, s);
@@ -500,12 +545,18 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
       MpiWorkerLink link;
       run_worker(link, *runner);
     }
+  } catch (const core::StorageError& e) {
+    // The journal or archive could not be written (a full disk): what the
+    // journal holds is safe, and a resume continues from it.
+    std::fprintf(stderr, "rungs-sweep: error: %s\n", e.what());
+    std::fflush(nullptr);
+    MPI_Abort(MPI_COMM_WORLD, kExitStorageFailed);
   } catch (const std::exception& e) {
     // The sweep cannot go on (a broken MPI or file system): say why and
     // take the whole job down rather than leave ranks waiting forever.
     std::fprintf(stderr, "rungs-sweep: fatal on rank %d: %s\n", mpi.rank(), e.what());
     std::fflush(stderr);
-    MPI_Abort(MPI_COMM_WORLD, 3);
+    MPI_Abort(MPI_COMM_WORLD, kExitStorageFailed);
   }
   return code;
 }
@@ -558,6 +609,9 @@ int run_sweep(int& argc, char**& argv, const SweepOptions& options) {
   if (options.local_workers > 0) {
     try {
       return run_in_process(options);
+    } catch (const core::StorageError& e) {
+      std::fprintf(stderr, "rungs-sweep: error: %s\n", e.what());
+      return kExitStorageFailed;
     } catch (const core::InputError& e) {
       std::fprintf(stderr, "rungs-sweep: error: %s\n", e.what());
       return kExitBadInput;

@@ -31,6 +31,9 @@ inline constexpr int kExitBadInput = 1;
 // A graceful stop (SIGTERM, SIGUSR1) saved everything: run the same command
 // again, or rungs-sweep --resume ARCHIVE, to continue. (EX_TEMPFAIL)
 inline constexpr int kExitStoppedResumable = 75;
+// The storage failed under a write (a full disk, a quota, an I/O error): the
+// sweep stopped with what it could save; free space, then resume.
+inline constexpr int kExitStorageFailed = 3;
 
 
 

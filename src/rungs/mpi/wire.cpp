@@ -178,4 +178,17 @@ core::TrialId decode_stop(const Bytes& bytes) {
   return t;
 }
 
+Bytes encode_text(const std::string& text) {
+  Writer w;
+  w.put_string(text);
+  return w.take();
+}
+
+std::string decode_text(const Bytes& bytes) {
+  Reader r(bytes);
+  std::string text = r.get_string();
+  r.expect_end();
+  return text;
+}
+
 }  // namespace rungs::mpi

@@ -40,6 +40,10 @@ enum class Tag : int {
   kStopTrial = 16,
   kVerdict = 17,
   kDrain = 18,
+  // worker -> coordinator: the storage failed under a write (a full disk):
+  // the sweep must stop. Payload: the one-line error. The job's kJobEnd
+  // follows, suspended at the last epoch whose state is on disk.
+  kStorageFailed = 19,
 };
 
 using Bytes = std::vector<char>;
@@ -67,6 +71,7 @@ Bytes encode(const StepMessage& step);
 Bytes encode(const JobEndMessage& end);
 Bytes encode_stop(core::TrialId trial);
 Bytes encode(const VerdictMessage& verdict);
+Bytes encode_text(const std::string& text);
 
 // Decoders throw std::runtime_error on a malformed buffer.
 core::Job decode_job(const Bytes& bytes);
@@ -74,5 +79,6 @@ StepMessage decode_step(const Bytes& bytes);
 JobEndMessage decode_job_end(const Bytes& bytes);
 core::TrialId decode_stop(const Bytes& bytes);
 VerdictMessage decode_verdict(const Bytes& bytes);
+std::string decode_text(const Bytes& bytes);
 
 }  // namespace rungs::mpi

@@ -25,6 +25,9 @@ void run_worker(WorkerLink& link, train::TrialRunner& runner) {
         return train::StepAction::kContinue;
       });
       end.interrupted_at = outcome.suspended_at;
+      if (!outcome.storage_failure.empty()) {
+        link.send(Tag::kStorageFailed, encode_text(outcome.storage_failure));
+      }
     } catch (const std::exception& e) {
       end.ok = false;
       end.error = e.what();

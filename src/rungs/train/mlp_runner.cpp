@@ -10,10 +10,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
+#include "rungs/core/error.hpp"
 #include "rungs/core/seeding.hpp"
+#include "rungs/io/posix_file.hpp"
 #include "rungs/train/trial_runner.hpp"
 
 namespace rungs::train {
@@ -139,8 +143,11 @@ struct TrialState {
   double seconds = 0.0;
 };
 
-// Writes to a temporary file and renames it, so a crash never leaves a
-// half-written checkpoint under the real name.
+// Serialised in memory, then written whole by io::write_bytes_atomically
+// (temporary file, fsync, rename): a crash never leaves a half-written
+// checkpoint under the real name, and a full disk is a core::StorageError
+// with one line, not LibTorch's writer failing inside a destructor (which
+// would abort the process).
 void save_checkpoint(const std::string& path, TrialState& st) {
   torch::serialize::OutputArchive archive;
   st.net->save(archive);
@@ -149,16 +156,13 @@ void save_checkpoint(const std::string& path, TrialState& st) {
   archive.write("optimizer", opt);
   archive.write("epoch", torch::tensor(st.epoch));
   archive.write("seconds", torch::tensor(st.seconds, torch::kFloat64));
-  const std::string tmp = path + ".tmp";
-  archive.save_to(tmp);
-  fs::rename(tmp, path);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  const std::string data = bytes.str();
+  io::write_bytes_atomically(path, data.data(), data.size());
 }
 
 void load_checkpoint(const std::string& path, TrialState& st, std::int64_t expected_epoch) {
-  if (!fs::exists(path)) {
-    throw std::runtime_error("checkpoint " + path + " is missing; cannot resume at epoch " +
-                             std::to_string(expected_epoch));
-  }
   torch::serialize::InputArchive archive;
   archive.load_from(path);
   st.net->load(archive);
@@ -205,8 +209,16 @@ class MlpRunner : public TrialRunner {
   std::string device() const override { return device_.str(); }
 
   RunOutcome run(const core::Job& job, const StepCallback& on_step) override {
+    saved_epoch_ = job.from_resource;
     try {
       return train(job, on_step);
+    } catch (const core::StorageError& e) {
+      // Not the trial's fault: the sweep stops, and the trial goes on later
+      // from the last state that is on disk.
+      RunOutcome out;
+      out.suspended_at = saved_epoch_;
+      out.storage_failure = e.what();
+      return out;
     } catch (const c10::Error& e) {
       throw std::runtime_error(describe_torch_error(e));
     }
@@ -226,8 +238,14 @@ class MlpRunner : public TrialRunner {
     st.net->to(device_);
     st.optimizer = build_optimizer(job.params, st.net);
     if (job.from_resource > 0) {
-      load_checkpoint(checkpoint_path(options_.checkpoint_dir, job.trial, job.from_resource), st,
-                      job.from_resource);
+      // The job's own checkpoint, or else the latest earlier one (a changed
+      // checkpoint.every, a lost file): training from there repeats the same
+      // epochs exactly (seeded per trial and epoch), and the steps it
+      // reports again are recorded once. With none, the trial starts over.
+      const std::int64_t at =
+          latest_checkpoint(options_.checkpoint_dir, job.trial, job.from_resource);
+      if (at > 0) load_checkpoint(checkpoint_path(options_.checkpoint_dir, job.trial, at), st, at);
+      saved_epoch_ = std::max<std::int64_t>(at, 0);
     }
     const auto job_start = Clock::now();
     const std::int64_t batch = job.params.get_int("batch_size", 64);
@@ -248,19 +266,36 @@ class MlpRunner : public TrialRunner {
       st.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       m.step = st.epoch;
       m.seconds = st.seconds;
-      // The job's last step is reported only once its checkpoint is on disk:
-      // a trial the scheduler pauses can always be promoted.
-      const std::string ckpt = checkpoint_path(options_.checkpoint_dir, job.trial, st.epoch);
-      if (st.epoch == job.to_resource) save_checkpoint(ckpt, st);
+      // A step is reported only once its checkpoint is on disk: a trial the
+      // scheduler pauses can always be promoted, and a killed job restarts
+      // from the latest checkpointed step the journal holds.
+      const std::int64_t every = options_.checkpoint_every;
+      if (st.epoch == job.to_resource || (every > 0 && st.epoch % every == 0)) save(job, st);
       switch (on_step(m)) {
         case StepAction::kContinue: break;
         case StepAction::kStop: return {};
         case StepAction::kSuspend:
-          if (st.epoch < job.to_resource) save_checkpoint(ckpt, st);
-          return RunOutcome{st.epoch};
+          if (saved_epoch_ != st.epoch) save(job, st);
+          return RunOutcome{st.epoch, ""};
       }
     }
     return {};
+  }
+
+  void save(const core::Job& job, TrialState& st) {
+    if (!checkpoint_dir_ready_) {
+      // Made here, not at start-up: a start that fails leaves no folder.
+      std::error_code ec;
+      fs::create_directories(options_.checkpoint_dir, ec);
+      if (ec) {
+        throw core::InputError(options_.checkpoint_dir,
+                               "cannot create the checkpoint folder: " + ec.message(),
+                               "set checkpoint.dir to a folder you can write");
+      }
+      checkpoint_dir_ready_ = true;
+    }
+    save_checkpoint(checkpoint_path(options_.checkpoint_dir, job.trial, st.epoch), st);
+    saved_epoch_ = st.epoch;
   }
 
   // A job that trains past limits.trial_time is a failed trial.
@@ -322,6 +357,8 @@ class MlpRunner : public TrialRunner {
   }
 
   RunnerOptions options_;
+  bool checkpoint_dir_ready_ = false;
+  std::int64_t saved_epoch_ = 0;  // the running job's latest epoch whose state is on disk
   torch::Device device_;
   Tensors train_, val_;
   std::int64_t features_, classes_;
@@ -348,6 +385,22 @@ std::string checkpoint_path(const std::string& dir, core::TrialId trial, std::in
   return (fs::path(dir) /
           ("trial_" + std::to_string(trial.value) + ".e" + std::to_string(epoch) + ".pt"))
       .string();
+}
+
+std::int64_t latest_checkpoint(const std::string& dir, core::TrialId trial, std::int64_t at_most) {
+  if (fs::exists(checkpoint_path(dir, trial, at_most))) return at_most;  // the usual case, one stat
+  const std::string prefix = "trial_" + std::to_string(trial.value) + ".e";
+  std::int64_t best = -1;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    char* end = nullptr;
+    const long long epoch = std::strtoll(name.c_str() + prefix.size(), &end, 10);
+    if (std::string(end) != ".pt") continue;  // a temporary file, or another trial's
+    if (epoch <= at_most && epoch > best) best = epoch;
+  }
+  return best;
 }
 
 void remove_checkpoints(const std::string& dir, core::TrialId trial, std::int64_t keep_from) {

@@ -34,6 +34,10 @@ using StepCallback = std::function<StepAction(const StepMetrics&)>;
 
 struct RunOutcome {
   std::int64_t suspended_at = -1;  // >= 0: the state was saved at this epoch (kSuspend)
+  // Non-empty: a checkpoint could not be written (a full disk, a quota, an
+  // I/O error), so the sweep must stop; suspended_at is then the last epoch
+  // whose state is on disk (or the job's start).
+  std::string storage_failure;
 };
 
 class TrialRunner {
@@ -41,7 +45,8 @@ class TrialRunner {
   virtual ~TrialRunner() = default;
   // Trains job.trial from job.from_resource to job.to_resource (resuming from
   // the checkpoint taken at from_resource), calls on_step after every epoch,
-  // and checkpoints at the end (unless on_step stopped or suspended it).
+  // and checkpoints every `checkpoint_every` epochs and at the end (unless
+  // on_step stopped it), each before the step is reported.
   // Throws std::exception with a reason on any failure (NaN loss, bad
   // checkpoint, CUDA out of memory, trial time limit): the caller records it.
   virtual RunOutcome run(const core::Job& job, const StepCallback& on_step) = 0;
@@ -50,11 +55,12 @@ class TrialRunner {
 };
 
 struct RunnerOptions {
-  std::string checkpoint_dir;   // where trial_<id>.pt files live
+  std::string checkpoint_dir;   // where trial_<id>.e<epoch>.pt files live (created when missing)
   std::string device = "auto";  // auto (cuda if available), cpu, cuda
   int local_rank = 0;           // picks the GPU among the node's devices
   std::vector<std::int64_t> fail_trials;  // trials that throw on purpose
   double trial_time = 0.0;                // seconds a job may train; 0 = no limit
+  std::int64_t checkpoint_every = 1;      // also checkpoint at multiples of this epoch; 0 = never
 };
 
 // The MLP classifier of the model catalog ("mlp"), trained on `data`, which
@@ -69,6 +75,10 @@ void set_compute_threads(int threads);
 // so the checkpoint a restarted job needs is never overwritten by the job
 // itself before the sweep's journal knows the job moved past it.
 std::string checkpoint_path(const std::string& dir, core::TrialId trial, std::int64_t epoch);
+
+// The latest epoch <= `at_most` that `trial` has a checkpoint file for in
+// `dir`, or -1 when there is none.
+std::int64_t latest_checkpoint(const std::string& dir, core::TrialId trial, std::int64_t at_most);
 
 // Deletes `trial`'s checkpoints older than `keep_from` epochs (all if < 0).
 void remove_checkpoints(const std::string& dir, core::TrialId trial, std::int64_t keep_from);
