@@ -140,9 +140,13 @@ case "$case_name" in
     expect_error "a.h5.journal.*missing" "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive a.h5
     [ "$(md5sum <a.h5)" = "$before" ] || fail "the archive was rewritten"
     mv elsewhere.journal a.h5.journal
+    # Temporary files of writers killed mid-write go when the sweep resumes.
+    touch a.h5.tmp-99999 a.h5.checkpoints/trial_0.e1.pt.tmp-99999
     "$RUNGS_SWEEP" --workers 1 --resume a.h5 --set limits.trials=4 >run2.log 2>&1 \
       || fail "resume: $(tail -3 run2.log)"
     grep -q "finished: 4 trials" run2.log || fail "resumed sweep: $(tail -3 run2.log)"
+    [ ! -e a.h5.tmp-99999 ] && [ ! -e a.h5.checkpoints/trial_0.e1.pt.tmp-99999 ] \
+      || fail "leftover temporary files survived the resume"
     ;;
   rows_differ)
     "$PYTHON" - <<'PY' || fail "could not write the bad data set"

@@ -32,12 +32,10 @@ class Draws {
   explicit Draws(std::uint64_t seed) : state_(seed) {}
   double uniform() { return unit(splitmix64(state_++)); }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  // Box-Muller; written out because std::normal_distribution is
-  // implementation-defined and runs must match across standard libraries.
   double normal() {
     const double u1 = 1.0 - uniform();  // (0, 1]
     const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * kPi * u2);
+    return box_muller(u1, u2).first;
   }
 
  private:

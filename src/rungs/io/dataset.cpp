@@ -172,14 +172,13 @@ Dataset read_checked(const std::string& path, const std::string& train_group,
 // seeds 1-4: a 2x64 ReLU MLP with Adam lr 1e-3 reaches 86-92% validation
 // accuracy in 5 epochs; a linear model 75-86%; lr 1e-5 or 1.0 stay near 25%.
 constexpr int kLatentDims = 8;
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kCentreSpread = 1.2;  // centres ~ N(0, spread^2): sets how much clusters overlap
 constexpr double kTanhScale = 1.5;     // x = s tanh(h / s): mild, roughly linear near 0
 constexpr double kFeatureNoise = 0.1;  // so x is not exactly on an 8-D manifold
 
-// Normal draws by Box-Muller on mt19937_64's raw output. mt19937_64's stream
-// is fixed by the standard, std::normal_distribution's is not, so this keeps
-// "same options, same bytes" across standard libraries.
+// Normal draws by core::box_muller on mt19937_64's raw output. mt19937_64's
+// stream is fixed by the standard, std::normal_distribution's is not, so
+// this keeps "same options, same bytes" across standard libraries.
 class NormalSource {
  public:
   explicit NormalSource(std::uint64_t seed) : engine_(seed) {}
@@ -200,11 +199,10 @@ class NormalSource {
     // u1 in (0, 1] so that log(u1) is finite.
     double u1 = static_cast<double>((engine_() >> 11) + 1) * 0x1.0p-53;
     double u2 = uniform();
-    double r = std::sqrt(-2.0 * std::log(u1));
-    double angle = 2.0 * kPi * u2;
-    spare_ = r * std::sin(angle);
+    const auto [first, second] = core::box_muller(u1, u2);
+    spare_ = second;
     has_spare_ = true;
-    return r * std::cos(angle);
+    return first;
   }
 
  private:

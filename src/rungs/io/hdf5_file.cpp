@@ -262,6 +262,79 @@ Source dataset_source(const DatasetId& dset) {
 
 // --- atomic replacement -----------------------------------------------------
 
+// --- packed columns ---------------------------------------------------------
+
+
+// Below this many rows a column is too small for compression to pay for its
+// chunk index; such columns stay contiguous.
+constexpr std::size_t kCompressRows = 4096;
+// 512 KiB of float64 per chunk: large writes, and within HDF5's default
+// 1 MiB chunk cache for readers that read a chunk at a time.
+constexpr hsize_t kChunkRows = 65536;
+// Level 1: most of deflate's gain on shuffled numbers at a fraction of its
+// cost (docs/benchmarks-archive.md).
+constexpr unsigned kDeflateLevel = 1;
+
+// Deflate is optional in an HDF5 build; without it (or its encoder) the
+// archive is written uncompressed rather than not at all.
+bool can_compress() {
+  unsigned info = 0;
+  return H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0 &&
+         H5Zget_filter_info(H5Z_FILTER_DEFLATE, &info) >= 0 &&
+         (info & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
+}
+
+PropList compressed_layout(std::size_t rows, const std::string& name) {
+  PropList dcpl(check_id(H5Pcreate(H5P_DATASET_CREATE), "cannot create a dataset property list"));
+  hsize_t chunk = std::min<hsize_t>(rows, kChunkRows);
+  check_id(H5Pset_chunk(dcpl.get(), 1, &chunk), "cannot chunk column '" + name + "'");
+  check_id(H5Pset_shuffle(dcpl.get()), "cannot shuffle column '" + name + "'");
+  check_id(H5Pset_deflate(dcpl.get(), kDeflateLevel), "cannot compress column '" + name + "'");
+  return dcpl;
+}
+
+// A 1-D dataset written whole; chunked and compressed when `compress`.
+void write_rows(Hid g, const std::string& name, hid_t file_type, hid_t mem_type, const void* data,
+                std::size_t rows, bool compress) {
+  hsize_t dims = rows;
+  Dataspace space(check_id(H5Screate_simple(1, &dims, nullptr), "cannot create a dataspace"));
+  PropList dcpl = compress ? compressed_layout(rows, name) : PropList();
+  DatasetId dset(check_id(H5Dcreate2(g, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                    compress ? dcpl.get() : H5P_DEFAULT, H5P_DEFAULT),
+                         "cannot create dataset '" + name + "'"));
+  if (rows == 0) return;
+  check_id(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+          "cannot write dataset '" + name + "'");
+}
+
+// Strings this long at most are stored fixed-length. Variable-length ones
+// cost ~30 bytes each in HDF5's uncompressed, unchecksummed global heap, and
+// damage to that heap or to the references into it can crash libhdf5;
+// fixed-length ones compress to almost nothing and are plain bytes.
+constexpr std::size_t kMaxFixedStringBytes = 64;
+
+std::size_t longest(const std::vector<std::string>& values) {
+  std::size_t n = 0;
+  for (const auto& v : values) n = std::max(n, v.size());
+  return n;
+}
+
+// NUL-terminated UTF-8 in `width` bytes (the longest value and its NUL):
+// h5py, pandas and h5dump read it as plainly as variable-length strings
+// (asstr() in h5py).
+void write_fixed_strings(Hid g, const std::string& name, const std::vector<std::string>& values,
+                         std::size_t width, bool compress) {
+  Datatype type(check_id(H5Tcopy(H5T_C_S1), "cannot create a string type"));
+  check_id(H5Tset_size(type.get(), width), "cannot size a string type");
+  check_id(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "cannot set string padding");
+  check_id(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot set UTF-8 on a string type");
+  std::vector<char> buffer(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i].copy(buffer.data() + i * width, values[i].size());
+  }
+  write_rows(g, name, type.get(), type.get(), buffer.data(), values.size(), compress);
+}
+
 std::string parent_directory(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   return parent.empty() ? "." : parent.string();
@@ -591,6 +664,40 @@ std::vector<double> read_double_array_attribute(Hid obj, const std::string& name
 std::vector<std::string> read_string_array_attribute(Hid obj, const std::string& name) {
   Attribute attr = open_attribute(obj, name);
   return read_strings_from(attribute_source(attr, name));
+}
+
+template <typename T>
+void write_packed(Hid g, const std::string& name, const std::vector<T>& values) {
+  const bool compress = values.size() >= kCompressRows && can_compress();
+  const std::size_t n = values.size();
+  if constexpr (std::is_same_v<T, std::string>) {
+    const std::size_t width = longest(values);
+    if (width > kMaxFixedStringBytes) {
+      write_column(g, name, values);  // variable-length, contiguous
+    } else {
+      write_fixed_strings(g, name, values, width + 1, compress);
+    }
+  } else if constexpr (std::is_same_v<T, double>) {
+    write_rows(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), n, compress);
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    write_rows(g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.data(), n, compress);
+  } else {
+    static_assert(std::is_same_v<T, std::uint64_t>, "columns are numbers or strings");
+    write_rows(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, values.data(), n, compress);
+  }
+}
+
+void write_packed_column(Hid g, const std::string& name, const std::vector<double>& values) {
+  write_packed(g, name, values);
+}
+void write_packed_column(Hid g, const std::string& name, const std::vector<std::int64_t>& values) {
+  write_packed(g, name, values);
+}
+void write_packed_column(Hid g, const std::string& name, const std::vector<std::uint64_t>& values) {
+  write_packed(g, name, values);
+}
+void write_packed_column(Hid g, const std::string& name, const std::vector<std::string>& values) {
+  write_packed(g, name, values);
 }
 
 }  // namespace rungs::io

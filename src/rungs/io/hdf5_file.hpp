@@ -123,6 +123,18 @@ void write_column(Hid group, const std::string& name, const std::vector<std::int
 void write_column(Hid group, const std::string& name, const std::vector<std::uint64_t>& values);
 void write_column(Hid group, const std::string& name, const std::vector<std::string>& values);
 // Row-major rows x cols, stored as float32 or float64 like the input.
+// A 1-D column as the archive stores it: written whole; chunked (65536
+// rows), shuffled and deflated (level 1) from 4096 rows on when this HDF5 can
+// compress, contiguous below that; strings NUL-terminated fixed-length UTF-8
+// unless a value is longer than 64 bytes (then variable-length).
+void write_packed_column(Hid group, const std::string& name, const std::vector<double>& values);
+void write_packed_column(Hid group, const std::string& name,
+                         const std::vector<std::int64_t>& values);
+void write_packed_column(Hid group, const std::string& name,
+                         const std::vector<std::uint64_t>& values);
+void write_packed_column(Hid group, const std::string& name,
+                         const std::vector<std::string>& values);
+
 void write_matrix(Hid group, const std::string& name, const std::vector<float>& values,
                   std::int64_t rows, std::int64_t cols);
 void write_matrix(Hid group, const std::string& name, const std::vector<double>& values,

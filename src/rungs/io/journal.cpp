@@ -450,7 +450,8 @@ std::string describe(const RecordCheck& c) {
 
 void check_header(const Bytes& file, const std::string& path, JournalContents& out) {
   std::size_t have = std::min<std::size_t>(file.size(), sizeof kMagic);
-  if (std::memcmp(file.data(), kMagic, have) != 0) {
+  // An empty file's data() may be null, which memcmp must not see even for 0 bytes.
+  if (have > 0 && std::memcmp(file.data(), kMagic, have) != 0) {
     throw InputError(path, "not a rungs journal (no RUNGSJNL magic at byte offset 0)",
                      "give the journal written beside the archive, or move this file aside");
   }

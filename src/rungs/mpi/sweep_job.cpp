@@ -290,10 +290,7 @@ void remove_stale_checkpoints(const core::SweepRecord& r, const SweepSetup& s) {
 void clear_previous_run(const SweepSetup& s, const std::string& archive) {
   std::error_code ec;
   fs::remove(io::journal_path(archive), ec);
-  for (const auto& entry : fs::directory_iterator(s.checkpoint_dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("trial_", 0) == 0) fs::remove(entry.path(), ec);
-  }
+  train::remove_all_checkpoints(s.checkpoint_dir);
 }
 
 // "<name>.tmp-<pid>" files of a writer killed mid-write: the archive's in
@@ -307,12 +304,7 @@ void remove_temporary_files(const std::string& archive, const std::string& check
   for (const auto& entry : fs::directory_iterator(archive_dir, ec)) {
     if (entry.path().filename().string().rfind(archive_prefix, 0) == 0) fs::remove(entry.path(), ec);
   }
-  for (const auto& entry : fs::directory_iterator(checkpoint_dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("trial_", 0) == 0 && name.find(".tmp-") != std::string::npos) {
-      fs::remove(entry.path(), ec);
-    }
-  }
+  train::remove_interrupted_checkpoint_writes(checkpoint_dir);
 }
 
 // The record and the scheduler as the journal left them (resume), and the

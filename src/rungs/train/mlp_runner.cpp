@@ -387,6 +387,28 @@ std::string checkpoint_path(const std::string& dir, core::TrialId trial, std::in
       .string();
 }
 
+namespace {
+
+// Checkpoint names are checkpoint_path's: "trial_<id>.e<epoch>.pt", written
+// through "<that>.tmp-<pid>".
+void remove_checkpoint_files(const std::string& dir, bool temporary_only) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("trial_", 0) != 0) continue;
+    if (temporary_only && name.find(".pt.tmp-") == std::string::npos) continue;
+    fs::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
+void remove_all_checkpoints(const std::string& dir) { remove_checkpoint_files(dir, false); }
+
+void remove_interrupted_checkpoint_writes(const std::string& dir) {
+  remove_checkpoint_files(dir, true);
+}
+
 std::int64_t latest_checkpoint(const std::string& dir, core::TrialId trial, std::int64_t at_most) {
   if (fs::exists(checkpoint_path(dir, trial, at_most))) return at_most;  // the usual case, one stat
   const std::string prefix = "trial_" + std::to_string(trial.value) + ".e";

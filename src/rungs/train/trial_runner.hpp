@@ -80,6 +80,11 @@ std::string checkpoint_path(const std::string& dir, core::TrialId trial, std::in
 // `dir`, or -1 when there is none.
 std::int64_t latest_checkpoint(const std::string& dir, core::TrialId trial, std::int64_t at_most);
 
+// Deletes every trial's checkpoints in `dir` (a fresh start over an earlier
+// run), or only the temporary files of saves that a kill interrupted.
+void remove_all_checkpoints(const std::string& dir);
+void remove_interrupted_checkpoint_writes(const std::string& dir);
+
 // Deletes `trial`'s checkpoints older than `keep_from` epochs (all if < 0).
 void remove_checkpoints(const std::string& dir, core::TrialId trial, std::int64_t keep_from);
 
