@@ -66,8 +66,45 @@ def kill_when(moment):
         time.sleep(0.0005 if moment == "rewrite" else 0.01)
     else:
         fail(f"moment '{moment}' never came")
-    os.killpg(job.pid, signal.SIGKILL)
+    kill_session(job.pid)
     job.wait()
+
+
+def session_members(sid):
+    """The processes of session `sid` (mpiexec puts ranks in process groups of their own)."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        if int(fields[3]) == sid and fields[0] != "Z":  # a zombie is dead already
+            members.append(int(entry))
+    return members
+
+
+def kill_session(sid):
+    """kill -9 to mpiexec and every rank at once, as a node failure would; returns when all are gone.
+
+    Killing mpiexec's process group alone leaves the ranks running for a moment
+    (they have groups of their own), and a rank that goes on writing would make
+    what the drill reads afterwards race with it."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        members = session_members(sid)
+        if not members:
+            return
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+    fail("processes of the killed sweep did not die")
 
 
 def check_merge_reads_the_journal(summary):

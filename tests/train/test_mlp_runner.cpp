@@ -1,8 +1,12 @@
 // The LibTorch MLP runner on a small synthetic data set, on the CPU.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "rungs/io/dataset.hpp"
 #include "rungs/train/trial_runner.hpp"
@@ -27,11 +31,13 @@ struct RunnerFixture : ::testing::Test {
     data = io::synthesize_dataset(o);
     set_compute_threads(1);
   }
-  std::unique_ptr<TrialRunner> runner(std::vector<std::int64_t> fail = {}) {
+  std::unique_ptr<TrialRunner> runner(std::vector<std::int64_t> fail = {},
+                                      std::int64_t checkpoint_every = 1) {
     RunnerOptions ro;
     ro.checkpoint_dir = dir.string();
     ro.device = "cpu";
     ro.fail_trials = std::move(fail);
+    ro.checkpoint_every = checkpoint_every;
     return make_mlp_runner(data, ro);
   }
   static core::Job job(std::int64_t trial, std::int64_t from, std::int64_t to, double lr = 3e-3) {
@@ -89,13 +95,56 @@ TEST_F(RunnerFixture, ResumeIsExactWithDropoutToo) {
 
 TEST_F(RunnerFixture, StopRequestEndsTheJobAfterThatStep) {
   int steps = 0;
-  runner()->run(job(3, 0, 5), [&](const StepMetrics&) {
+  runner({}, /*checkpoint_every=*/0)->run(job(3, 0, 5), [&](const StepMetrics&) {
     return ++steps < 2 ? StepAction::kContinue : StepAction::kStop;
   });
   EXPECT_EQ(steps, 2);
-  // A stopped trial is never resumed: no checkpoint is written for it.
+  // Saving only at a job's end: a stopped job writes no checkpoint.
   for (int e = 1; e <= 5; ++e) {
     EXPECT_FALSE(fs::exists(checkpoint_path(dir.string(), core::TrialId{3}, e)));
+  }
+}
+
+// checkpoint.every: each checkpoint is on disk before its step is reported,
+// at multiples of `every` and at the job's end; none in between.
+TEST_F(RunnerFixture, CheckpointsEveryNEpochsBeforeEachStepIsReported) {
+  std::vector<bool> on_disk_when_reported;
+  const core::TrialId t{6};
+  runner({}, /*checkpoint_every=*/2)->run(job(6, 0, 5), [&](const StepMetrics& m) {
+    on_disk_when_reported.push_back(fs::exists(checkpoint_path(dir.string(), t, m.step)));
+    return StepAction::kContinue;
+  });
+  // Epochs 1..5: saved at 2 and 4 (multiples of 2) and 5 (the job's end).
+  EXPECT_EQ(on_disk_when_reported, (std::vector<bool>{false, true, false, true, true}));
+  // Every epoch with every = 1.
+  on_disk_when_reported.clear();
+  runner()->run(job(7, 0, 3), [&](const StepMetrics& m) {
+    on_disk_when_reported.push_back(
+        fs::exists(checkpoint_path(dir.string(), core::TrialId{7}, m.step)));
+    return StepAction::kContinue;
+  });
+  EXPECT_EQ(on_disk_when_reported, (std::vector<bool>{true, true, true}));
+}
+
+// A job restarted from an epoch whose checkpoint is gone goes on from the
+// latest earlier one; the epochs it repeats are the same, exactly.
+TEST_F(RunnerFixture, MissingCheckpointFallsBackToTheLatestEarlierOne) {
+  std::vector<StepMetrics> unbroken, restarted;
+  auto r = runner();
+  r->run(job(0, 0, 4), [&](const StepMetrics& m) {
+    unbroken.push_back(m);
+    return StepAction::kContinue;
+  });
+  r->run(job(1, 0, 2), [](const StepMetrics&) { return StepAction::kContinue; });
+  fs::remove(checkpoint_path(dir.string(), core::TrialId{1}, 2));  // epoch 1's is left
+  r->run(job(1, 2, 4), [&](const StepMetrics& m) {
+    restarted.push_back(m);
+    return StepAction::kContinue;
+  });
+  ASSERT_EQ(restarted.size(), 3u);  // epochs 2, 3, 4
+  EXPECT_EQ(restarted[0].step, 2);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(restarted[i].train_loss, unbroken[i + 1].train_loss) << "epoch " << i + 2;
   }
 }
 
@@ -152,12 +201,56 @@ TEST_F(RunnerFixture, InjectedFailureThrows) {
   EXPECT_NO_THROW(runner({5})->run(job(4, 0, 1), [](const StepMetrics&) { return StepAction::kContinue; }));
 }
 
-TEST_F(RunnerFixture, ResumeWithoutCheckpointThrows) {
-  try {
-    runner()->run(job(9, 1, 3), [](const StepMetrics&) { return StepAction::kContinue; });
-    FAIL() << "expected a failure";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos) << e.what();
+// With no checkpoint of the trial at all, the job starts the trial over:
+// every epoch is reported again, the same as an unbroken run.
+TEST_F(RunnerFixture, ResumeWithoutAnyCheckpointStartsTheTrialOver) {
+  std::vector<StepMetrics> unbroken, restarted;
+  auto r = runner();
+  r->run(job(8, 0, 3), [&](const StepMetrics& m) {
+    unbroken.push_back(m);
+    return StepAction::kContinue;
+  });
+  r->run(job(9, 1, 3), [&](const StepMetrics& m) {
+    restarted.push_back(m);
+    return StepAction::kContinue;
+  });
+  ASSERT_EQ(restarted.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(restarted[i].step, static_cast<std::int64_t>(i + 1));
+    EXPECT_DOUBLE_EQ(restarted[i].train_loss, unbroken[i].train_loss);
+  }
+}
+
+// A checkpoint the storage cannot take is not the trial's failure: the
+// runner ends the job, says why, and where the trial's state is saved (its
+// last checkpoint, here epoch 1). The file-size limit makes the second save
+// fail with EFBIG, as a full disk fails with ENOSPC (tests/e2e full_disk
+// fills a real 2 MB tmpfs).
+TEST_F(RunnerFixture, CheckpointTheStorageCannotTakeEndsTheJobWithoutFailingIt) {
+  auto r = runner();
+  std::uintmax_t one = 0;
+  r->run(job(2, 0, 1), [](const StepMetrics&) { return StepAction::kContinue; });
+  one = fs::file_size(checkpoint_path(dir.string(), core::TrialId{2}, 1));
+  struct rlimit old_limit {};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+  struct rlimit limit = old_limit;
+  limit.rlim_cur = one / 2;  // less than one checkpoint
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+  int steps = 0;
+  const RunOutcome out = r->run(job(2, 1, 3), [&](const StepMetrics&) {
+    ++steps;
+    return StepAction::kContinue;
+  });
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  EXPECT_EQ(steps, 0);  // epoch 2's step is not reported without its checkpoint
+  EXPECT_EQ(out.suspended_at, 1);
+  EXPECT_NE(out.storage_failure.find("trial_2.e2.pt"), std::string::npos) << out.storage_failure;
+  EXPECT_NE(out.storage_failure.find("File too large"), std::string::npos) << out.storage_failure;
+  EXPECT_FALSE(fs::exists(checkpoint_path(dir.string(), core::TrialId{2}, 2)));
+  // No part-written temporary file is left.
+  for (const auto& e : fs::directory_iterator(dir)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
   }
 }
 
