@@ -340,22 +340,6 @@ std::string parent_directory(const std::string& path) {
   return parent.empty() ? "." : parent.string();
 }
 
-[[noreturn]] void fail_errno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), what);
-}
-
-// Data and directory entries reach the disk only on fsync; without it a crash
-// right after the rename can leave an empty file under the final name.
-void sync_to_disk(const std::string& path, bool directory) {
-  int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
-  if (fd < 0) fail_errno("cannot open " + path + " to sync it");
-  int r = ::fsync(fd);
-  int saved = errno;
-  ::close(fd);
-  errno = saved;
-  if (r != 0) fail_errno("cannot sync " + path);
-}
-
 // HDF5 reports a failed write without an errno of ours: a full disk shows in
 // its message, or in the file system having no space left.
 bool storage_is_full(const std::string& message, const std::string& dir) {
@@ -367,17 +351,19 @@ bool storage_is_full(const std::string& message, const std::string& dir) {
   return ::statvfs(dir.c_str(), &fs) == 0 && fs.f_bavail == 0;
 }
 
-void write_and_rename(const std::string& tmp, const std::string& path, const std::string& dir,
+void write_and_rename(const std::string& tmp, const std::string& path,
                       const std::function<void(const File&)>& fill) {
   File file = create_file(tmp);
   fill(file);
   flush_file(file);
   close_file(file);
-  sync_to_disk(tmp, false);
+  // Data and directory entries reach the disk only on fsync; without it a
+  // crash right after the rename can leave an empty file under the final name.
+  sync_file(tmp);
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    fail_errno("cannot rename " + tmp + " to " + path);
+    fail_file_operation(path, "cannot rename " + tmp + " over it", errno);
   }
-  sync_to_disk(dir, true);
+  sync_directory_of(path);
 }
 
 }  // namespace
@@ -391,7 +377,7 @@ void write_file_atomically(const std::string& path, const std::function<void(con
   }
   std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   try {
-    write_and_rename(tmp, path, dir, fill);
+    write_and_rename(tmp, path, fill);
   } catch (const core::InputError&) {
     std::remove(tmp.c_str());
     throw;

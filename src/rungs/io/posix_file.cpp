@@ -42,6 +42,12 @@ void fail_file_operation(const std::string& path, const std::string& what, int e
   throw core::InputError(path, problem, "check the file system that holds it");
 }
 
+void sync_file(const std::string& path) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) fail_file_operation(path, "cannot open the file to sync it", errno);
+  if (::fsync(fd.get()) != 0) fail_file_operation(path, "cannot sync", errno);
+}
+
 void sync_directory_of(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   const std::string dir = parent.empty() ? "." : parent.string();

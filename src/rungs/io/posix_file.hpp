@@ -43,6 +43,9 @@ bool is_storage_failure(int err);
 // core::InputError; `what` says what was being done to `path`.
 [[noreturn]] void fail_file_operation(const std::string& path, const std::string& what, int err);
 
+// fsyncs the file at `path`, so that its data reach the disk.
+void sync_file(const std::string& path);
+
 // fsyncs the directory that holds `path`, so that a new or renamed entry in
 // it survives a crash.
 void sync_directory_of(const std::string& path);
