@@ -50,15 +50,24 @@ constexpr std::int64_t kEpochs = 27;
 // the curve's gap and is gone at epoch 27.
 constexpr double kNoise = 0.05;
 
+template <typename Kind>
+Kind kind_named(const std::string& name, const std::vector<Kind>& all) {
+  for (Kind k : all) {
+    if (name == to_string(k)) return k;
+  }
+  std::fprintf(stderr, "unknown kind %s\n", name.c_str());
+  std::exit(2);
+}
+
 SweepSpec base_spec(const Setting& s, std::uint64_t seed) {
   SweepSpec spec;
   spec.name = "search-quality";
   spec.seed = seed;
   spec.objective.metric = "val_loss";
   spec.objective.mode = ObjectiveMode::kMin;
-  spec.scheduler.kind = s.scheduler;
-  spec.scheduler.mode = "promotion";
-  spec.sampler.kind = s.sampler;
+  spec.scheduler.kind = kind_named(s.scheduler, all_scheduler_kinds());
+  spec.scheduler.mode = AshaMode::kPromotion;
+  spec.sampler.kind = kind_named(s.sampler, all_sampler_kinds());
   return spec;
 }
 

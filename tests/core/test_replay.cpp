@@ -191,11 +191,11 @@ SweepSpec spec_of(const Kind& k) {
   SweepSpec s;
   s.name = "replay";
   s.seed = 3;
-  s.scheduler.kind = k.scheduler;
-  s.scheduler.mode = k.mode;
+  s.scheduler.kind = *parse_scheduler_kind(k.scheduler);
+  s.scheduler.mode = *parse_asha_mode(k.mode);
   s.scheduler.asha = AshaConfig{3, 1, 9};
   s.scheduler.min_samples = 2;
-  s.sampler.kind = k.sampler;
+  s.sampler.kind = *parse_sampler_kind(k.sampler);
   s.sampler.trials = 20;
   s.sampler.tpe.startup_trials = 4;
   s.space.add(ParamSpec::float_range("lr", 1e-4, 1e-1, true));

@@ -124,10 +124,12 @@ TEST(ConfigKinds, ReaderAcceptsEverySchedulerAndSamplerTheFactoryBuilds) {
   const std::string yaml = "name: x\ndata: {path: d.h5}\nlimits: {time: 1h}\n"
                            "space:\n  lr: {type: float, low: 0.1, high: 0.2, grid: 2}\n";
   for (const std::string& kind : core::scheduler_kinds()) {
-    EXPECT_EQ(parse_sweep_config(yaml, "t", {"scheduler.kind=" + kind}).scheduler.kind, kind);
+    EXPECT_EQ(core::to_string(parse_sweep_config(yaml, "t", {"scheduler.kind=" + kind}).scheduler.kind),
+              kind);
   }
   for (const std::string& kind : core::sampler_kinds()) {
-    EXPECT_EQ(parse_sweep_config(yaml, "t", {"sampler.kind=" + kind}).sampler.kind, kind);
+    EXPECT_EQ(core::to_string(parse_sweep_config(yaml, "t", {"sampler.kind=" + kind}).sampler.kind),
+              kind);
   }
   EXPECT_THROW(parse_sweep_config(yaml, "t", {"scheduler.kind=bohb"}), core::InputError);
 }

@@ -47,9 +47,10 @@ std::string summary(const core::SweepSpec& s) {
   std::ostringstream o;
   o << s.name << '|' << s.seed << '|' << s.data.path << s.data.train << s.data.val << '|'
     << s.model.kind << '|' << s.objective.metric << static_cast<int>(s.objective.mode) << '|'
-    << s.scheduler.kind << s.scheduler.mode << s.scheduler.asha.eta << ','
+    << core::to_string(s.scheduler.kind) << core::to_string(s.scheduler.mode)
+    << s.scheduler.asha.eta << ','
     << s.scheduler.asha.min_resource << ',' << s.scheduler.asha.max_resource << '|'
-    << s.sampler.kind << s.sampler.trials << '|' << s.limits.max_trials << ','
+    << core::to_string(s.sampler.kind) << s.sampler.trials << '|' << s.limits.max_trials << ','
     << s.limits.max_seconds << '|' << s.checkpoint.dir << s.checkpoint.keep_stopped << '|'
     << s.output.progress_interval << ',' << s.output.archive_interval << '|' << s.training.threads
     << s.training.device;
@@ -118,12 +119,12 @@ TEST(SweepConfigDefaults, OmittedKeysTakeDefaults) {
   EXPECT_EQ(s.model.kind, "mlp");
   EXPECT_EQ(s.objective.metric, "val_accuracy");
   EXPECT_EQ(s.objective.mode, core::ObjectiveMode::kMax);
-  EXPECT_EQ(s.scheduler.kind, "asha");
-  EXPECT_EQ(s.scheduler.mode, "promotion");
+  EXPECT_EQ(s.scheduler.kind, core::SchedulerKind::kAsha);
+  EXPECT_EQ(s.scheduler.mode, core::AshaMode::kPromotion);
   EXPECT_EQ(s.scheduler.asha.eta, 3);
   EXPECT_EQ(s.scheduler.asha.min_resource, 1);
   EXPECT_EQ(s.scheduler.asha.max_resource, 27);
-  EXPECT_EQ(s.sampler.kind, "random");
+  EXPECT_EQ(s.sampler.kind, core::SamplerKind::kRandom);
   EXPECT_EQ(s.limits.max_trials, 0);
   EXPECT_EQ(s.limits.max_seconds, 0.0);
   EXPECT_EQ(s.checkpoint.dir, "");
@@ -624,15 +625,16 @@ TEST(SweepConfigScheduler, ReadsEveryKindAndItsKnobs) {
                        "scheduler: {kind: hyperband, mode: stopping, eta: 3, min_resource: 1,\n"
                        "            max_resource: 81, brackets: 3, grace_period: 2, min_samples: 4}\n"
                        "limits: {target: 0.95}\n");
-  EXPECT_EQ(s.scheduler.kind, "hyperband");
-  EXPECT_EQ(s.scheduler.mode, "stopping");
+  EXPECT_EQ(s.scheduler.kind, core::SchedulerKind::kHyperband);
+  EXPECT_EQ(s.scheduler.mode, core::AshaMode::kStopping);
   EXPECT_EQ(s.scheduler.brackets, 3);
   EXPECT_EQ(s.scheduler.grace_period, 2);
   EXPECT_EQ(s.scheduler.min_samples, 4);
   ASSERT_TRUE(s.limits.target.has_value());
   EXPECT_DOUBLE_EQ(*s.limits.target, 0.95);
-  EXPECT_EQ(parse(base() + "scheduler: {kind: median}\n").scheduler.kind, "median");
-  EXPECT_EQ(parse(base() + "scheduler: {kind: fifo}\n").scheduler.kind, "fifo");
+  EXPECT_EQ(parse(base() + "scheduler: {kind: median}\n").scheduler.kind,
+            core::SchedulerKind::kMedian);
+  EXPECT_EQ(parse(base() + "scheduler: {kind: fifo}\n").scheduler.kind, core::SchedulerKind::kFifo);
 }
 
 TEST(SweepConfigScheduler, UnknownKindListsTheKinds) {
@@ -663,7 +665,7 @@ TEST(SweepConfigSampler, ReadsTpeKnobs) {
       "name: t\ndata: {path: d.h5}\nspace:\n  lr: {type: float, low: 0.001, high: 0.1}\n"
       "sampler: {kind: tpe, trials: 50, tpe: {startup_trials: 5, gamma: 0.2, candidates: 48,"
       " multivariate: true}}\n");
-  EXPECT_EQ(s.sampler.kind, "tpe");
+  EXPECT_EQ(s.sampler.kind, core::SamplerKind::kTpe);
   EXPECT_EQ(s.sampler.tpe.startup_trials, 5);
   EXPECT_DOUBLE_EQ(s.sampler.tpe.gamma, 0.2);
   EXPECT_EQ(s.sampler.tpe.candidates, 48);

@@ -25,26 +25,30 @@ ParamSet RandomSampler::sample(TrialId trial) {
 }
 
 const std::vector<std::string>& sampler_kinds() {
-  static const std::vector<std::string> kKinds = {"random", "grid", "sobol", "tpe"};
-  return kKinds;
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (SamplerKind k : all_sampler_kinds()) names.emplace_back(to_string(k));
+    return names;
+  }();
+  return kNames;
 }
 
 std::unique_ptr<Sampler> make_sampler(const SweepSpec& spec) {
   const SamplerSpec& s = spec.sampler;
-  if (s.kind == "grid") return std::make_unique<GridSampler>(spec.space, s.shard);
+  if (s.kind == SamplerKind::kGrid) return std::make_unique<GridSampler>(spec.space, s.shard);
   // Only a grid can be split; shards of a random sequence would repeat each other.
   if (s.shard.count != 1 || s.shard.index != 0) {
     throw std::invalid_argument(
-        "--shard applies to the grid sampler only (sampler.kind is '" + s.kind +
-        "'); to split a " + s.kind + " sweep over jobs, give each job its own seed");
+        std::string("--shard applies to the grid sampler only (sampler.kind is '") +
+        to_string(s.kind) + "'); to split a " + to_string(s.kind) +
+        " sweep over jobs, give each job its own seed");
   }
-  if (s.kind == "random") return std::make_unique<RandomSampler>(spec.space, spec.seed);
-  if (s.kind == "sobol") return std::make_unique<SobolSampler>(spec.space, spec.seed);
-  if (s.kind == "tpe") {
+  if (s.kind == SamplerKind::kRandom) return std::make_unique<RandomSampler>(spec.space, spec.seed);
+  if (s.kind == SamplerKind::kSobol) return std::make_unique<SobolSampler>(spec.space, spec.seed);
+  if (s.kind == SamplerKind::kTpe) {
     return std::make_unique<TpeSampler>(spec.space, spec.seed, s.tpe, spec.objective.mode);
   }
-  throw std::invalid_argument("sampler.kind '" + s.kind +
-                              "' is unknown; use random, grid, sobol or tpe");
+  throw std::invalid_argument("sampler.kind is unknown; use random, grid, sobol or tpe");
 }
 
 }  // namespace rungs::core

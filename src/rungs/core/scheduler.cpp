@@ -22,33 +22,29 @@ namespace {
 }  // namespace
 
 const std::vector<std::string>& scheduler_kinds() {
-  static const std::vector<std::string> kKinds = {"asha", "hyperband", "median", "fifo",
-                                                  "sync_halving"};
-  return kKinds;
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (SchedulerKind k : all_scheduler_kinds()) names.emplace_back(to_string(k));
+    return names;
+  }();
+  return kNames;
 }
 
 namespace {
 
-AshaRules asha_rules(const SchedulerSpec& s) {
-  const auto mode = parse_asha_mode(s.mode);
-  if (!mode) reject("mode '" + s.mode + "' is not known", "use promotion or stopping");
-  return AshaRules{*mode, s.grace_period};
-}
+AshaRules asha_rules(const SchedulerSpec& s) { return AshaRules{s.mode, s.grace_period}; }
 
+// What no single scheduler's constructor can see: settings that belong to
+// other kinds. Each scheduler checks its own settings when it is built.
 void check_common(const SchedulerSpec& s) {
-  const auto& kinds = scheduler_kinds();
-  if (std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end()) {
-    reject("kind '" + s.kind + "' is not known",
-           "use asha, hyperband, median, fifo or sync_halving");
-  }
-  if (!parse_asha_mode(s.mode)) reject("mode '" + s.mode + "' is not known", "use promotion or stopping");
   const std::string problem = s.asha.validate();
   if (!problem.empty()) throw std::invalid_argument("scheduler: " + problem);
-  if (s.brackets != 0 && s.kind != "hyperband") {
+  if (s.brackets != 0 && s.kind != SchedulerKind::kHyperband) {
     reject("brackets applies only to kind: hyperband", "remove brackets, or set kind: hyperband");
   }
-  const bool stops = s.kind == "median" || s.mode == "stopping";
-  if (s.grace_period != 0 && (s.kind == "fifo" || s.kind == "sync_halving" || !stops)) {
+  const bool stops = s.kind == SchedulerKind::kMedian || s.mode == AshaMode::kStopping;
+  if (s.grace_period != 0 && (s.kind == SchedulerKind::kFifo ||
+                              s.kind == SchedulerKind::kSyncHalving || !stops)) {
     reject("grace_period applies only to kind: median and to mode: stopping (this scheduler "
            "never stops a running trial)",
            "remove grace_period, or use mode: stopping or kind: median");
@@ -74,22 +70,22 @@ std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, Sampler& sample
   SweepLimits limits = spec.limits;
   limits.sweep_trials = spec.sampler.trials;  // each scheduler also caps it by sampler.size()
   const ObjectiveMode mode = spec.objective.mode;
-  if (s.kind == "asha") {
-    return std::make_unique<AshaScheduler>(s.asha, asha_rules(s), mode, limits, sampler, clock,
-                                           spec.seed, std::move(sink));
-  }
-  if (s.kind == "hyperband") {
-    return std::make_unique<HyperbandScheduler>(s.asha, asha_rules(s), s.brackets, mode, limits,
-                                                sampler, clock, spec.seed, std::move(sink));
-  }
-  if (s.kind == "median") {
-    const MedianStoppingConfig config{s.asha.max_resource, s.grace_period, s.min_samples};
-    return std::make_unique<MedianStoppingScheduler>(config, mode, limits, sampler, clock,
-                                                     spec.seed, std::move(sink));
-  }
-  if (s.kind == "sync_halving") {
-    return std::make_unique<SyncHalvingScheduler>(s.asha, 0, mode, limits, sampler, clock,
-                                                  spec.seed, std::move(sink));
+  switch (s.kind) {
+    case SchedulerKind::kAsha:
+      return std::make_unique<AshaScheduler>(s.asha, asha_rules(s), mode, limits, sampler, clock,
+                                             spec.seed, std::move(sink));
+    case SchedulerKind::kHyperband:
+      return std::make_unique<HyperbandScheduler>(s.asha, asha_rules(s), s.brackets, mode, limits,
+                                                  sampler, clock, spec.seed, std::move(sink));
+    case SchedulerKind::kMedian: {
+      const MedianStoppingConfig config{s.asha.max_resource, s.grace_period, s.min_samples};
+      return std::make_unique<MedianStoppingScheduler>(config, mode, limits, sampler, clock,
+                                                       spec.seed, std::move(sink));
+    }
+    case SchedulerKind::kSyncHalving:
+      return std::make_unique<SyncHalvingScheduler>(s.asha, 0, mode, limits, sampler, clock,
+                                                    spec.seed, std::move(sink));
+    case SchedulerKind::kFifo: break;
   }
   return std::make_unique<FifoScheduler>(s.asha.max_resource, mode, limits, sampler, clock,
                                          spec.seed, std::move(sink));

@@ -306,9 +306,10 @@ void describe_simulation(const SweepSpec& spec, const SimulationOptions& o, Swee
   m.objective_metric = spec.objective.metric;
   m.objective_mode = spec.objective.mode;
   const AshaConfig& a = spec.scheduler.asha;
-  m.scheduler = spec.scheduler.kind + "/" + spec.scheduler.mode + " eta=" + std::to_string(a.eta) +
+  m.scheduler = std::string(to_string(spec.scheduler.kind)) + "/" +
+                to_string(spec.scheduler.mode) + " eta=" + std::to_string(a.eta) +
                 " resources " + std::to_string(a.min_resource) + ".." +
-                std::to_string(a.max_resource) + " sampler=" + spec.sampler.kind +
+                std::to_string(a.max_resource) + " sampler=" + to_string(spec.sampler.kind) +
                 " (simulated: " + std::to_string(o.workers) + " workers, " +
                 to_string(o.curves) + " curves, " + to_string(o.durations) + " epochs, " +
                 to_string(o.objective) + " objective, seed " + std::to_string(o.seed) + ")";

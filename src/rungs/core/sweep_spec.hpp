@@ -2,6 +2,7 @@
 // A sweep's configuration as plain data. io/sweep_config.hpp fills it from
 // YAML; docs/configuration.md describes every field.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,22 @@ struct ObjectiveSpec {
   ObjectiveMode mode = ObjectiveMode::kMax;
 };
 
+// The schedulers and samplers a sweep can name. The config reader parses
+// their names once into these; to_string gives the names back.
+enum class SchedulerKind { kAsha, kHyperband, kMedian, kFifo, kSyncHalving };
+enum class SamplerKind { kRandom, kGrid, kSobol, kTpe };
+const char* to_string(SchedulerKind k);  // "asha", "hyperband", "median", "fifo", "sync_halving"
+const char* to_string(SamplerKind k);    // "random", "grid", "sobol", "tpe"
+// Every kind, in the documented order.
+const std::vector<SchedulerKind>& all_scheduler_kinds();
+const std::vector<SamplerKind>& all_sampler_kinds();
+// The kind of that name; nullopt for any other text.
+std::optional<SchedulerKind> parse_scheduler_kind(const std::string& name);
+std::optional<SamplerKind> parse_sampler_kind(const std::string& name);
+
 struct SchedulerSpec {
-  std::string kind = "asha";       // asha, hyperband, median, fifo
-  std::string mode = "promotion";  // asha and hyperband: promotion or stopping
+  SchedulerKind kind = SchedulerKind::kAsha;
+  AshaMode mode = AshaMode::kPromotion;  // asha and hyperband: promotion or stopping
   AshaConfig asha;                 // eta, min_resource, max_resource
   int brackets = 0;                // hyperband: brackets s = 0..brackets-1; 0 = all (s_max + 1)
   std::int64_t grace_period = 0;   // median/stopping: no stop before this resource
@@ -51,7 +65,7 @@ struct Shard {
 };
 
 struct SamplerSpec {
-  std::string kind = "random";  // random, grid, sobol, tpe
+  SamplerKind kind = SamplerKind::kRandom;
   std::int64_t trials = 0;      // configurations to try; 0 = limits.trials decides
   TpeSpec tpe;
   Shard shard;

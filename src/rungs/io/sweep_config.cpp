@@ -316,6 +316,19 @@ std::string as_enum(const Locator& loc, const Field& f, const Keys& allowed) {
       (near.empty() ? "" : "did you mean '" + near + "'? ") + "valid values are: " + join(allowed));
 }
 
+// A name among `all`'s names, parsed once into its enum; the error lists
+// the names and suggests the nearest.
+template <typename Kind>
+Kind as_kind(const Locator& loc, const Field& f, const std::vector<Kind>& all) {
+  Keys names;
+  for (Kind k : all) names.emplace_back(core::to_string(k));
+  const std::string v = as_enum(loc, f, names);
+  for (Kind k : all) {
+    if (v == core::to_string(k)) return k;
+  }
+  return all.front();  // as_enum accepted only these names
+}
+
 // ---------------------------------------------------------------------------
 // Mappings.
 
@@ -434,7 +447,7 @@ void check_brackets(const Locator& loc, const Field& f, const core::SchedulerSpe
        r *= s.asha.eta) {
     ++available;
   }
-  if (s.kind != "hyperband") {
+  if (s.kind != core::SchedulerKind::kHyperband) {
     throw InputError(loc.where_within(f), "scheduler.brackets applies only to kind: hyperband",
                      "remove brackets, or set kind: hyperband");
   }
@@ -452,8 +465,11 @@ void check_brackets(const Locator& loc, const Field& f, const core::SchedulerSpe
 core::SchedulerSpec read_scheduler(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("scheduler"));
   core::SchedulerSpec s;
-  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, core::scheduler_kinds());
-  if (const Field* m = find(e, "mode")) s.mode = as_enum(loc, *m, {"promotion", "stopping"});
+  if (const Field* k = find(e, "kind")) s.kind = as_kind(loc, *k, core::all_scheduler_kinds());
+  if (const Field* m = find(e, "mode")) {
+    const std::vector<core::AshaMode> modes = {core::AshaMode::kPromotion, core::AshaMode::kStopping};
+    s.mode = as_kind(loc, *m, modes);
+  }
   // Only the int range is checked here; AshaConfig::validate owns the rules.
   if (const Field* x = find(e, "eta"))
     s.asha.eta = static_cast<int>(as_int(loc, *x, INT_MIN, INT_MAX));
@@ -495,7 +511,7 @@ core::TpeSpec read_tpe(const Locator& loc, const Field& f) {
 core::SamplerSpec read_sampler(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("sampler"));
   core::SamplerSpec s;
-  if (const Field* k = find(e, "kind")) s.kind = as_enum(loc, *k, core::sampler_kinds());
+  if (const Field* k = find(e, "kind")) s.kind = as_kind(loc, *k, core::all_sampler_kinds());
   if (const Field* t = find(e, "trials")) s.trials = as_int(loc, *t, 1, kMaxTrials);
   if (const Field* t = find(e, "tpe")) s.tpe = read_tpe(loc, *t);
   if (const Field* sh = find(e, "shard")) {
@@ -758,7 +774,7 @@ void check_grid_ready(const Locator& loc, const Field& f, const core::ParamSpec&
 }
 
 core::SearchSpace read_space(const Locator& loc, const Field& f, const std::string& kind,
-                             const std::string& sampler_kind) {
+                             core::SamplerKind sampler_kind) {
   const Entries params = children(loc, f);
   if (params.empty()) {
     throw InputError(
@@ -768,7 +784,7 @@ core::SearchSpace read_space(const Locator& loc, const Field& f, const std::stri
   core::SearchSpace space;
   for (const auto& [name, field] : params) {
     core::ParamSpec p = read_param(loc, field, name, kind, space);
-    if (sampler_kind == "grid") check_grid_ready(loc, field, p);
+    if (sampler_kind == core::SamplerKind::kGrid) check_grid_ready(loc, field, p);
     try {
       space.add(std::move(p));
     } catch (const std::invalid_argument& e) {
@@ -796,7 +812,7 @@ void check_root(const Locator& loc, const YAML::Node& root) {
 // A sweep that could run forever is almost always a forgotten line.
 void check_has_end(const Locator& loc, const core::SweepSpec& spec) {
   if (spec.sampler.trials > 0 || spec.limits.max_trials > 0 || spec.limits.max_seconds > 0 ||
-      spec.sampler.kind == "grid") {
+      spec.sampler.kind == core::SamplerKind::kGrid) {
     return;
   }
   throw InputError(loc.source(),

@@ -236,11 +236,13 @@ std::string join(const std::vector<core::WorkerInfo>& workers, bool hosts) {
 
 std::string describe_scheduler(const core::SweepSpec& spec) {
   const auto& sc = spec.scheduler;
-  std::string s = sc.kind;
-  if (sc.kind == "asha" || sc.kind == "hyperband") s += "/" + sc.mode;
+  std::string s = core::to_string(sc.kind);
+  if (sc.kind == core::SchedulerKind::kAsha || sc.kind == core::SchedulerKind::kHyperband) {
+    s += std::string("/") + core::to_string(sc.mode);
+  }
   s += " eta=" + std::to_string(sc.asha.eta) + " resources " +
        std::to_string(sc.asha.min_resource) + ".." + std::to_string(sc.asha.max_resource) +
-       " sampler=" + spec.sampler.kind;
+       " sampler=" + core::to_string(spec.sampler.kind);
   if (spec.sampler.shard.count > 1) {
     s += " shard " + std::to_string(spec.sampler.shard.index) + "/" +
          std::to_string(spec.sampler.shard.count);
