@@ -80,11 +80,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (vm.count("shard")) {
-      // Validated here so the error names --shard; stored in the effective
-      // configuration (sampler.shard) so the archive knows its part.
-      const std::string shard = vm["shard"].as<std::string>();
-      rungs::io::parse_shard(shard);
-      options.overrides.push_back("sampler.shard=" + shard);
+      // An override in the flag's own spelling: the config reader parses it
+      // once into sampler.shard (the archive's configuration records it) and
+      // its errors name --shard.
+      options.overrides.push_back("--shard " + vm["shard"].as<std::string>());
     }
     if (options.local_workers < 0) {
       std::cerr << "rungs-sweep: error: --workers must be >= 1\n";

@@ -134,5 +134,23 @@ TEST(ConfigKinds, ReaderAcceptsEverySchedulerAndSamplerTheFactoryBuilds) {
   EXPECT_THROW(parse_sweep_config(yaml, "t", {"scheduler.kind=bohb"}), core::InputError);
 }
 
+// rungs-sweep's --shard is an override in the flag's own spelling: parsed
+// once, by the reader, recorded in the effective configuration, and its
+// errors name the flag.
+TEST(ConfigKinds, ShardFlagIsParsedOnceByTheReader) {
+  const std::string yaml = "name: x\ndata: {path: d.h5}\nsampler: {kind: grid}\n"
+                           "space:\n  lr: {type: float, low: 0.1, high: 0.2, grid: 4}\n";
+  const core::SweepSpec spec = parse_sweep_config(yaml, "t", {"--shard 1/4"});
+  EXPECT_EQ(spec.sampler.shard.index, 1);
+  EXPECT_EQ(spec.sampler.shard.count, 4);
+  EXPECT_NE(spec.yaml_text.find("shard: 1/4"), std::string::npos) << spec.yaml_text;
+  try {
+    parse_sweep_config(yaml, "t", {"--shard 4/4"});
+    FAIL() << "accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.where(), "--shard 4/4");
+  }
+}
+
 }  // namespace
 }  // namespace rungs::io

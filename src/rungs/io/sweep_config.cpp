@@ -151,7 +151,7 @@ class Locator {
 
   std::string where(const Field& f) const {
     if (f.path.empty()) return source_;  // the whole file; no line to blame
-    if (auto text = override_of(f.value)) return "--set " + *text;
+    if (auto label = override_of(f.value)) return *label;
     if (!f.key.Mark().is_null()) return where(f.key.Mark());
     return where(f.value.Mark());
   }
@@ -163,7 +163,7 @@ class Locator {
   // An override anywhere in `whole`, else `part`'s own place: a file key
   // that --set space.hidden.type=float made invalid is the override's fault.
   std::string blame(const Field& whole, const Field& part) const {
-    if (auto text = override_within(whole.value)) return "--set " + *text;
+    if (auto label = override_within(whole.value)) return *label;
     return where(part);
   }
 
@@ -855,20 +855,35 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
 // Overrides: "--set a.b.c=value".
 
 struct Override {
-  std::string text;  // as given, for error messages
-  Keys keys;         // "space.lr.high" -> {space, lr, high}
+  std::string label;  // what errors name: "--set KEY=VALUE", or the flag that set the key
+  Keys keys;          // "space.lr.high" -> {space, lr, high}
   std::string value;
 };
+
+// Command-line flags that set one key, given as overrides in their own
+// spelling ("--shard 1/4") so that the reader alone parses the value and its
+// errors name the flag the user typed.
+struct KeyFlag {
+  const char* flag;
+  Keys keys;
+};
+const KeyFlag kKeyFlags[] = {{"--shard ", {"sampler", "shard"}}};
 
 const char kOverrideFix[] =
     "write --set dotted.key=value, e.g. --set scheduler.eta=4 or --set limits.time=2h";
 
 Override parse_override(const std::string& text) {
+  for (const KeyFlag& f : kKeyFlags) {
+    const std::string flag = f.flag;
+    if (text.compare(0, flag.size(), flag) == 0) {
+      return Override{text, f.keys, text.substr(flag.size())};
+    }
+  }
   const auto eq = text.find('=');
   if (eq == std::string::npos) {
     throw InputError("--set " + text, "an override must have the form KEY=VALUE", kOverrideFix);
   }
-  Override o{text, {}, text.substr(eq + 1)};
+  Override o{"--set " + text, {}, text.substr(eq + 1)};
   std::string key = text.substr(0, eq);
   key.erase(key.find_last_not_of(' ') + 1);
   key.erase(0, key.find_first_not_of(' '));
@@ -902,7 +917,7 @@ std::string schema_path(const std::string& parent) {
 // Checks the whole key path before touching the tree, so a bad path leaves
 // no half-made sections behind.
 void check_override_path(const YAML::Node& root, const Override& o) {
-  const std::string where = "--set " + o.text;
+  const std::string& where = o.label;
   std::string parent;
   for (const std::string& key : o.keys) {
     const auto entry = schema().find(schema_path(parent));
@@ -926,7 +941,7 @@ YAML::Node load_override_value(const Override& o) {
   try {
     return YAML::Load(o.value);
   } catch (const YAML::ParserException& e) {
-    throw InputError("--set " + o.text, "cannot parse the value '" + o.value + "': " + e.msg,
+    throw InputError(o.label, "cannot parse the value '" + o.value + "': " + e.msg,
                      "lists are written [1, 2]; quote strings with special characters");
   }
 }
@@ -939,12 +954,12 @@ YAML::Node descend(YAML::Node& cur, const std::string& key, const std::string& p
   const YAML::Node existing = view[key];
   if (existing.IsDefined() && existing.IsMap()) return existing;
   if (existing.IsDefined() && !existing.IsNull()) {
-    throw InputError("--set " + o.text, "'" + path + "' holds a value, not keys",
+    throw InputError(o.label, "'" + path + "' holds a value, not keys",
                      "set it whole, e.g. --set " + path + "={...}");
   }
   cur[key] = YAML::Node(YAML::NodeType::Map);
   YAML::Node made = cur[key];
-  loc.add_override(made, o.text);
+  loc.add_override(made, o.label);
   return made;
 }
 
@@ -962,7 +977,7 @@ void apply_override(YAML::Node& root, const Override& o, Locator& loc) {
     cur.reset(descend(cur, o.keys[i], path, o, loc));
   }
   cur[o.keys.back()] = value;
-  loc.add_override(value, o.text);
+  loc.add_override(value, o.label);
 }
 
 YAML::Node load_yaml(const std::string& text, const Locator& loc) {

@@ -5,8 +5,10 @@
 //
 // Every key is checked: an unknown key is an error that names the key, the
 // file and line, and the nearest valid key. `overrides` are "dotted.key=value"
-// strings (from --set); values are parsed as YAML scalars or flow sequences
-// and checked like the file's own. Errors are core::InputError.
+// strings (from --set), or "--shard I/N" (rungs-sweep's flag for
+// sampler.shard); values are parsed as YAML scalars or flow sequences and
+// checked like the file's own, and errors name the --set or flag. Errors
+// are core::InputError.
 #include <string>
 #include <vector>
 
