@@ -7,7 +7,7 @@ include(CMakePackageConfigHelpers)
 
 set(_rungs_programs rungs)
 if(RUNGS_BUILD_SWEEP)
-  list(APPEND _rungs_programs rungs-sweep)
+  list(APPEND _rungs_programs rungs-sweep rungs-mpirun)
 endif()
 install(TARGETS ${_rungs_programs} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 

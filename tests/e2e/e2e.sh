@@ -377,9 +377,9 @@ PY
     grep -q "finished: 30 trials" run2.log || fail "resumed sweep: $(tail -3 run2.log)"
     ;;
   launcher_signals)
-    # SIGTERM, SIGINT and SIGHUP to rungs-mpirun (not to the ranks) stop the
-    # sweep gracefully with exit 75, as Slurm's or a user's signal to the
-    # ranks does; bare mpirun would abort the job with exit 1.
+    # SIGTERM and SIGINT to rungs-mpirun, and SIGTERM to the mpirun it runs,
+    # stop the sweep gracefully with exit 75, as a signal to the ranks does;
+    # bare mpirun would abort the job with exit 1.
     "$RUNGS" data synth --out data.h5 --train-rows 20000 --val-rows 1000 --features 32 --classes 4 \
       >/dev/null || fail "data synth failed"
     NAME=launched write_config
@@ -387,7 +387,20 @@ PY
     LAUNCHER="$(dirname "$RUNGS_SWEEP")/rungs-mpirun" "$PYTHON" - <<'PY' || fail "launcher signals"
 import os, signal, subprocess, sys, time
 launcher, mpiexec, sweep = os.environ["LAUNCHER"], os.environ["MPIEXEC"], os.environ["RUNGS_SWEEP"]
-for n, sig in enumerate((signal.SIGTERM, signal.SIGINT)):
+def child_of(pid):
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                return int(entry)
+    sys.exit("mpirun not found under rungs-mpirun")
+
+for n, (sig, target) in enumerate(((signal.SIGTERM, "launcher"), (signal.SIGINT, "launcher"),
+                                   (signal.SIGTERM, "mpirun"))):
     archive = f"a{n}.h5"
     with open(f"run{n}.log", "w") as log:
         # The launcher runs whichever mpirun the tests use.
@@ -400,11 +413,14 @@ for n, sig in enumerate((signal.SIGTERM, signal.SIGINT)):
             if os.path.exists(j) and os.path.getsize(j) > 3000:
                 break
             time.sleep(0.05)
-        job.send_signal(sig)
+        if target == "launcher":
+            job.send_signal(sig)
+        else:
+            os.kill(child_of(job.pid), sig)
         rc = job.wait(timeout=120)
     text = open(f"run{n}.log").read()
     if rc != 75 or "everything is saved" not in text:
-        sys.exit(f"{signal.Signals(sig).name}: exit {rc}, expected 75:\n{text[-800:]}")
+        sys.exit(f"{signal.Signals(sig).name} to {target}: exit {rc}, expected 75:\n{text[-800:]}")
 PY
     sweep --resume a0.h5 >resume.log 2>&1 || fail "resume after SIGTERM to the launcher: $(tail -3 resume.log)"
     "$RUNGS" summary a0.h5 | grep -q "trials: 40 " || fail "resumed sweep: $("$RUNGS" summary a0.h5)"

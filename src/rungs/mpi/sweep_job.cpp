@@ -47,7 +47,16 @@ void install_stop_handlers() {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  for (int sig : {SIGTERM, SIGUSR1, SIGINT}) sigaction(sig, &action, nullptr);
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int sig : {SIGTERM, SIGUSR1, SIGINT}) {
+    sigaction(sig, &action, nullptr);
+    sigaddset(&handled, sig);
+  }
+  // rungs-mpirun starts mpirun, and so the ranks, with SIGTERM and SIGINT
+  // blocked; this process handles them. Unblocked before MPI starts threads,
+  // which inherit the mask.
+  sigprocmask(SIG_UNBLOCK, &handled, nullptr);
 }
 
 // How this run relates to what is already at the archive path.
