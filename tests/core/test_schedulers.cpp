@@ -889,7 +889,13 @@ TEST(MakeScheduler, RejectsInconsistentSettings) {
             std::string::npos);
   EXPECT_NE(with("asha", "promotion", [](S& s) { s.asha.min_resource = 10; }).find("max_resource"),
             std::string::npos);
-  EXPECT_NE(with("median", "promotion", [](S& s) { s.asha.min_resource = 0; }).find("min_resource"),
+  // Median stopping uses no rung ladder, so min_resource is not its to check
+  // (the config reader refuses 0 for every kind); its own max_resource is.
+  EXPECT_NE(with("median", "promotion", [](S& s) { s.asha.max_resource = 0; }).find("max_resource"),
+            std::string::npos);
+  EXPECT_NE(with("sync_halving", "promotion", [](S& s) { s.asha.eta = 1; }).find("eta"),
+            std::string::npos);
+  EXPECT_NE(with("hyperband", "promotion", [](S& s) { s.asha.eta = 1; }).find("eta"),
             std::string::npos);
   EXPECT_NE(with("hyperband", "promotion", [](S& s) { s.brackets = 4; }).find("at most 3"),
             std::string::npos);

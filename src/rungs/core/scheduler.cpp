@@ -35,10 +35,10 @@ namespace {
 AshaRules asha_rules(const SchedulerSpec& s) { return AshaRules{s.mode, s.grace_period}; }
 
 // What no single scheduler's constructor can see: settings that belong to
-// other kinds. Each scheduler checks its own settings when it is built.
+// other kinds. Each scheduler checks the settings it uses when it is built
+// (AshaConfig::validate for the rung ladder); the config reader runs the same
+// checks first, to name the file and line.
 void check_common(const SchedulerSpec& s) {
-  const std::string problem = s.asha.validate();
-  if (!problem.empty()) throw std::invalid_argument("scheduler: " + problem);
   if (s.brackets != 0 && s.kind != SchedulerKind::kHyperband) {
     reject("brackets applies only to kind: hyperband", "remove brackets, or set kind: hyperband");
   }
