@@ -375,6 +375,22 @@ PY
     mount -o remount,size=256m small || fail "remount"
     RANKS=2 sweep --resume a.h5 >run2.log 2>&1 || fail "resume: $(tail -3 run2.log)"
     grep -q "finished: 30 trials" run2.log || fail "resumed sweep: $(tail -3 run2.log)"
+    # The archive on a file system with 8 KB left: the same one line and
+    # exit 3 (in-process driver); run again once there is room, it finishes.
+    rm -f small/trial_* && mount -o remount,size=2m small || fail "remount to 2m"
+    head -c $(( $(df -k --output=avail small | tail -1) * 1024 - 8192 )) /dev/zero >small/filler
+    "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive small/b.h5 --set checkpoint.dir=ck \
+      >run3.log 2>err3.log
+    rc=$?
+    [ "$rc" -eq 3 ] || fail "exit $rc with a full archive disk, expected 3: $(cat err3.log)"
+    [ "$(wc -l <err3.log)" -eq 1 ] || fail "not one line: $(cat err3.log)"
+    grep -q "^rungs-sweep: error: small/b.h5.*No space left on device" err3.log \
+      || fail "no clear line: $(cat err3.log)"
+    rm small/filler
+    "$RUNGS_SWEEP" --workers 1 --config sweep.yaml --archive small/b.h5 --set checkpoint.dir=ck \
+      >run4.log 2>&1 \
+      || fail "run again: $(tail -3 run4.log)"
+    grep -q "finished: 30 trials" run4.log || fail "resumed sweep: $(tail -3 run4.log)"
     ;;
   launcher_signals)
     # SIGTERM and SIGINT to rungs-mpirun, and SIGTERM to the mpirun it runs,

@@ -351,6 +351,18 @@ bool storage_is_full(const std::string& message, const std::string& dir) {
   return ::statvfs(dir.c_str(), &fs) == 0 && fs.f_bavail == 0;
 }
 
+// "No space left on device" from HDF5's "... error message = 'No space left
+// on device', ..." (or from errno's text for a full disk).
+std::string system_reason(const std::string& hdf5_message) {
+  const std::string tag = "error message = '";
+  const auto at = hdf5_message.find(tag);
+  if (at != std::string::npos) {
+    const auto end = hdf5_message.find('\'', at + tag.size());
+    if (end != std::string::npos) return hdf5_message.substr(at + tag.size(), end - at - tag.size());
+  }
+  return std::strerror(ENOSPC);
+}
+
 void write_and_rename(const std::string& tmp, const std::string& path,
                       const std::function<void(const File&)>& fill) {
   File file = create_file(tmp);
@@ -385,8 +397,11 @@ void write_file_atomically(const std::string& path, const std::function<void(con
     std::remove(tmp.c_str());
     const auto* sys = dynamic_cast<const std::system_error*>(&e);
     if ((sys && is_storage_failure(sys->code().value())) || storage_is_full(e.what(), dir)) {
-      throw core::StorageError(path, std::string("cannot write: ") + e.what(),
-                               "free space on the file system that holds it, then resume");
+      // One line: HDF5's message spans lines and names buffers; the system's
+      // reason is what the user can act on.
+      throw core::StorageError(path, std::string("cannot write: ") + system_reason(e.what()),
+                               "free space on the file system that holds it, then run the same command "
+                               "again (it resumes what was saved)");
     }
     throw core::InputError(path, std::string("cannot write: ") + e.what(),
                            "check that the directory is writable and the disk has free space");
@@ -406,6 +421,15 @@ void close_hid(HandleKind kind, Hid id) noexcept {
 }
 
 // --- files and groups -------------------------------------------------------
+
+// HDF5 closes whatever is still open when the process exits; a file whose
+// flush failed (a full disk) can crash it there. Every file rungs opens is
+// closed by its handle, so the exit-time pass is not needed: turned off
+// before HDF5 is first used (at start-up, as the library is loaded).
+const bool kHdf5ExitCleanupOff = [] {
+  H5dont_atexit();
+  return true;
+}();
 
 void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 

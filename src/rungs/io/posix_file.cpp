@@ -33,8 +33,7 @@ void fail_file_operation(const std::string& path, const std::string& what, int e
   const std::string problem = what + ": " + std::strerror(err);
   if (is_storage_failure(err)) {
     throw core::StorageError(path, problem,
-                             "free space on (or repair) the file system that holds it, then "
-                             "resume the sweep");
+                             "free space on (or repair) the file system that holds it");
   }
   if (err == EACCES || err == EPERM || err == EROFS) {
     throw core::InputError(path, problem, "make its directory writable, or choose another path");
