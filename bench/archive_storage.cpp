@@ -111,8 +111,10 @@ void add_curve(SweepRecord& r, TrialRecord& t, std::int64_t steps, std::mt19937_
     double loss = -std::log(std::max(acc, 1e-3)) + noise(rng);
     metric = acc;
     best = std::max(best, acc);
-    r.curves.push_back({t.id, s, acc, loss * 1.1, loss, acc,
+    // Values in the order of the record's metrics: train_loss, val_loss, val_accuracy.
+    r.curves.push_back({t.id, s, acc, {loss * 1.1, loss, acc},
                         static_cast<double>(s) * t.train_seconds / static_cast<double>(steps)});
+    t.last_values = r.curves.back().values;
   }
   t.metric = metric;
   t.best_metric = best;
@@ -123,6 +125,10 @@ SweepRecord make_record(const Options& o) {
   r.metadata.sweep_name = "storage-bench";
   r.metadata.config_yaml = "name: storage-bench\n";
   r.metadata.scheduler = "asha/promotion eta=3";
+  r.metadata.metrics = {{"train_loss", rungs::core::ObjectiveMode::kMin},
+                        {"val_loss", rungs::core::ObjectiveMode::kMin},
+                        {"val_accuracy", rungs::core::ObjectiveMode::kMax}};
+  r.metadata.objective_metric = "val_accuracy";
   r.metadata.rung_resources = {1, 3, 9, 27};
   r.metadata.state = "finished";
   r.space = space();
@@ -313,9 +319,9 @@ void insert_curves(Database& db, const SweepRecord& r) {
     st.bind(1, p.trial.value + 1);
     st.bind(2, p.step);
     st.bind(3, p.metric);
-    st.bind(4, p.train_loss);
-    st.bind(5, p.val_loss);
-    st.bind(6, p.val_accuracy);
+    st.bind(4, p.values[0]);
+    st.bind(5, p.values[1]);
+    st.bind(6, p.values[2]);
     st.bind(7, p.seconds);
     st.run();
   }
@@ -385,7 +391,7 @@ void write_curves_csv(const std::string& path, const SweepRecord& r) {
   for (const auto& p : r.curves) {
     std::fprintf(f.get(), "%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g\n",
                  static_cast<long long>(p.trial.value), static_cast<long long>(p.step), p.metric,
-                 p.train_loss, p.val_loss, p.val_accuracy, p.seconds);
+                 p.values[0], p.values[1], p.values[2], p.seconds);
   }
   f.close();
 }

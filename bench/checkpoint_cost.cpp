@@ -72,7 +72,7 @@ double run_job(const rungs::io::Dataset& data, const Options& o, std::int64_t hi
   job.params.set("hidden", hidden);
   job.params.set("lr", 1e-3);
   const auto t0 = Clock::now();
-  runner->run(job, [](const rungs::train::StepMetrics&) { return rungs::train::StepAction::kContinue; });
+  runner->run(job, [](const rungs::core::CurvePoint&) { return rungs::train::StepAction::kContinue; });
   const double s = std::chrono::duration<double>(Clock::now() - t0).count();
   rungs::train::remove_checkpoints(o.dir, job.trial, -1);
   return s;
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     job.to_resource = 1;
     job.params.set("hidden", hidden);
     rungs::train::make_mlp_runner(data, ro)->run(
-        job, [](const rungs::train::StepMetrics&) { return rungs::train::StepAction::kContinue; });
+        job, [](const rungs::core::CurvePoint&) { return rungs::train::StepAction::kContinue; });
     const auto bytes = fs::file_size(rungs::train::checkpoint_path(o.dir, job.trial, 1));
     rungs::train::remove_checkpoints(o.dir, job.trial, -1);
 

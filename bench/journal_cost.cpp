@@ -51,7 +51,7 @@ SweepEvent step_event(std::int64_t n) {
   e.kind = SweepEventKind::kStep;
   e.time = 0.25 * static_cast<double>(n);
   e.worker = static_cast<int>(n % 64);
-  e.point = {rungs::core::TrialId{n / 27}, 1 + n % 27, 0.91, 0.31, 0.29, 0.91, 12.5};
+  e.point = {rungs::core::TrialId{n / 27}, 1 + n % 27, 0.91, {0.31, 0.29, 0.91}, 12.5};
   e.verdict = rungs::core::Verdict::kContinue;
   return e;
 }

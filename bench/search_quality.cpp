@@ -63,6 +63,7 @@ SweepSpec base_spec(const Setting& s, std::uint64_t seed) {
   SweepSpec spec;
   spec.name = "search-quality";
   spec.seed = seed;
+  spec.metrics = {{"val_loss", ObjectiveMode::kMin}};
   spec.objective.metric = "val_loss";
   spec.objective.mode = ObjectiveMode::kMin;
   spec.scheduler.kind = kind_named(s.scheduler, all_scheduler_kinds());

@@ -79,6 +79,7 @@ SweepSpec spec_for(const Args& a) {
   SweepSpec spec;
   spec.name = "simulate-scale";
   spec.seed = a.seed;
+  spec.metrics = {{"val_loss", ObjectiveMode::kMin}};
   spec.objective.metric = "val_loss";
   spec.objective.mode = ObjectiveMode::kMin;
   spec.scheduler.asha = AshaConfig{3, 1, 81};

@@ -48,6 +48,8 @@ SweepRecord part(int n, double base, const std::string& state = "finished") {
   m.state = state;
   m.wall_seconds = 10.0;
   m.rung_resources = {1, 3, 9};
+  m.metrics = {{"score", core::ObjectiveMode::kMax}};
+  m.objective_metric = "score";
   r.space.push_back(core::ParamSpec::float_range("lr", 0, 1000));
   r.space.push_back(core::ParamSpec::categorical("opt", {"adam", "sgd"}, {2, 1}));
   for (int i = 0; i < n; ++i) {
@@ -57,9 +59,10 @@ SweepRecord part(int n, double base, const std::string& state = "finished") {
     t.params.set("lr", base + i);
     t.params.set("opt", std::string(i % 2 ? "sgd" : "adam"));
     t.best_metric = t.metric = base + i;
+    t.last_values = {100 * (base + i) + i + 1};
     r.trials.push_back(t);
     for (int s = 1; s <= i + 1; ++s) {
-      r.curves.push_back({TrialId{i}, s, 100 * (base + i) + s, 0, 0, 0, 0});
+      r.curves.push_back({TrialId{i}, s, 100 * (base + i) + s, {100 * (base + i) + s}, 0});
     }
     r.decisions.push_back({TrialId{i}, 0, DecisionKind::kStart, 1.0, base + i, 1, {}});
   }
@@ -170,9 +173,22 @@ TEST(Merge, ParameterOfAnotherTypeIsRefusedEvenWithForce) {
   EXPECT_TRUE(contains(msg, "parameter 'lr' is int here but float")) << msg;
 }
 
+// Each metric is one curve column: archives whose steps report different
+// metrics cannot be merged, not even with --force.
+TEST(Merge, DifferentMetricsAreRefusedEvenWithForce) {
+  SweepRecord b = part(1, 100);
+  b.metadata.metrics = {{"loss", core::ObjectiveMode::kMin}};
+  b.metadata.objective_metric = "loss";
+  MergeRequest q;
+  q.force = true;
+  std::string msg = input_error_message([&] { merge_records(inputs_of(part(1, 0), b), q); });
+  EXPECT_TRUE(contains(msg, "b.h5: its steps report loss (objective loss), not score (objective "
+                            "score) as a.h5")) << msg;
+}
+
 TEST(Merge, CurveOfAMissingTrialIsCorrupt) {
   SweepRecord b = part(1, 100);
-  b.curves.push_back({TrialId{5}, 1, 0, 0, 0, 0, 0});
+  b.curves.push_back({TrialId{5}, 1, 0, {0}, 0});
   std::string msg =
       input_error_message([&] { merge_records(inputs_of(part(1, 0), b), MergeRequest{}); });
   EXPECT_TRUE(contains(msg, "b.h5: corrupt archive: /curves names trial 5")) << msg;

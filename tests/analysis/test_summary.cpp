@@ -27,8 +27,12 @@ TEST(Summary, ShowsStatusCountsRungsAndBestAtDeepestRung) {
   r.metadata.state = "finished";
   r.metadata.mpi_size = 3;
   r.metadata.rung_resources = {1, 3, 9};
+  r.metadata.metrics = {{"val_loss", core::ObjectiveMode::kMin},
+                        {"val_accuracy", core::ObjectiveMode::kMax}};
+  r.metadata.objective_metric = "val_accuracy";
   r.trials.push_back(trial(0, core::TrialStatus::kStopped, 1, 0.95, 0.1));  // high, but 1 epoch
   r.trials.push_back(trial(1, core::TrialStatus::kCompleted, 9, 0.90, 0.003));
+  r.trials.back().last_values = {0.31, 0.9};
   r.trials.push_back(trial(2, core::TrialStatus::kStopped, 3, 0.80, 0.01));
   core::TrialRecord failed = trial(3, core::TrialStatus::kFailed, 0, NAN, 0.5);
   failed.rung = -1;
@@ -39,6 +43,8 @@ TEST(Summary, ShowsStatusCountsRungsAndBestAtDeepestRung) {
   EXPECT_NE(s.find("1: 3  3: 2  9: 1"), std::string::npos) << s;
   // The deepest-trained trial ranks first, not the 1-epoch outlier.
   EXPECT_NE(s.find("best: trial 1, val_accuracy 0.9000 after 9 epochs"), std::string::npos) << s;
+  // Every metric of the best trial's last step, not only the objective.
+  EXPECT_NE(s.find("  last step: val_loss 0.3100 val_accuracy 0.9000\n"), std::string::npos) << s;
   EXPECT_NE(s.find("lr: 0.003"), std::string::npos) << s;
 }
 

@@ -4,14 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <set>
 
 #include "rungs/core/asha.hpp"
 #include "rungs/core/factory.hpp"
-#include <memory>
 #include "rungs/core/sampler.hpp"
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/core/sweep_event.hpp"
+#include "support/test_support.hpp"
 
 namespace rungs::core {
 namespace {
@@ -32,11 +33,11 @@ struct SweepRun {
   explicit SweepRun(int retries = 0)
       : sampler(space(), 5),
         clock(base),
+        record(test_support::accuracy_record()),
         asha(AshaConfig{3, 1, 9}, ObjectiveMode::kMax, SweepLimits{12, 0, {}}, sampler, clock, 5,
              [this](const Decision& d) { record.decisions.push_back(d); }),
         driver(asha, record, clock, {{"host", "cpu"}}, retries) {
     record.metadata.rung_resources = {1, 3, 9};
-    record.metadata.objective_metric = "val_accuracy";
     driver.set_event_sink([this](const SweepEvent& e) { journal.push_back(e); });
   }
   void go_live() {
@@ -60,7 +61,7 @@ struct SweepRun {
         CurvePoint p;
         p.trial = j.trial;
         p.step = s;
-        p.val_accuracy = metric_of(j.params, s);
+        p.values = {metric_of(j.params, s)};
         if (driver.step_reported(WorkerId{0}, p) != Verdict::kContinue) {
           ended = true;
           break;
@@ -141,7 +142,7 @@ TEST(Replay, InterruptedJobRestartsFromItsSavedEpoch) {
   CurvePoint p;
   p.trial = promoted.trial;
   p.step = 2;
-  p.val_accuracy = metric_of(promoted.params, 2);
+  p.values = {metric_of(promoted.params, 2)};
   r.driver.step_reported(WorkerId{0}, p);
   r.driver.job_ended(WorkerId{0}, promoted.trial, true, "", /*interrupted_at=*/2);
   r.driver.drain();
@@ -216,12 +217,12 @@ struct SpecRun {
   explicit SpecRun(const SweepSpec& s)
       : spec(s),
         clock(base),
+        record(test_support::accuracy_record()),
         sampler(make_sampler(spec)),
         scheduler(make_scheduler(spec, *sampler, clock,
                                  [this](const Decision& d) { record.decisions.push_back(d); })),
         driver(*scheduler, record, clock, {{"h", "cpu"}}) {
     record.metadata.rung_resources = spec.scheduler.asha.rung_resources();
-    record.metadata.objective_metric = "val_accuracy";
     driver.set_event_sink([this](const SweepEvent& e) { journal.push_back(e); });
   }
   void go_live() {
@@ -242,8 +243,8 @@ struct SpecRun {
         p.trial = j.trial;
         p.step = s;
         // Crossing-ish curves so the schedulers have decisions to make.
-        p.val_accuracy = std::log10(j.params.get_double("lr", 1e-3)) * (1.0 - 0.05 * s) +
-                         0.001 * static_cast<double>(j.params.get_int("hidden", 16));
+        p.values = {std::log10(j.params.get_double("lr", 1e-3)) * (1.0 - 0.05 * s) +
+                    0.001 * static_cast<double>(j.params.get_int("hidden", 16))};
         if (driver.step_reported(WorkerId{0}, p) != Verdict::kContinue) {
           ended = true;
           break;

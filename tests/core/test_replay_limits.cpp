@@ -14,6 +14,7 @@
 #include "rungs/core/sampler.hpp"
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/core/sweep_event.hpp"
+#include "support/test_support.hpp"
 
 namespace rungs::core {
 namespace {
@@ -46,11 +47,11 @@ struct SweepRun {
   explicit SweepRun(SweepLimits l)
       : sampler(space(), 5),
         clock(base),
+        record(test_support::accuracy_record()),
         asha(AshaConfig{3, 1, 9}, ObjectiveMode::kMax, l, sampler, clock, 5,
              [this](const Decision& d) { record.decisions.push_back(d); }),
         driver(asha, record, clock, {{"host", "cpu"}}) {
     record.metadata.rung_resources = {1, 3, 9};
-    record.metadata.objective_metric = "val_accuracy";
     driver.set_event_sink([this](const SweepEvent& e) { journal.push_back(e); });
   }
   // Replays `journal` (a resume), then goes live.
@@ -77,7 +78,7 @@ struct SweepRun {
         CurvePoint p;
         p.trial = j.trial;
         p.step = s;
-        p.val_accuracy = metric_of(j.params, s);
+        p.values = {metric_of(j.params, s)};
         if (driver.step_reported(WorkerId{0}, p) != Verdict::kContinue) {
           ended = true;
           break;
@@ -214,7 +215,7 @@ TEST(ReplayLimits, TrialLimitAboveTheSweepSizeIsNoLimit) {
 
 double best_so_far(const SweepRun& r) {
   double best = -1e9;
-  for (const auto& p : r.record.curves) best = std::max(best, p.val_accuracy);
+  for (const auto& p : r.record.curves) best = std::max(best, p.values[0]);
   return best;
 }
 

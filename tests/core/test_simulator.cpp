@@ -16,6 +16,7 @@ SweepSpec small_spec(std::int64_t trials, std::int64_t min_resource, std::int64_
   SweepSpec spec;
   spec.name = "sim";
   spec.seed = 11;
+  spec.metrics = {{"val_loss", ObjectiveMode::kMin}};
   spec.objective.metric = "val_loss";
   spec.objective.mode = ObjectiveMode::kMin;
   spec.scheduler.asha.eta = 3;

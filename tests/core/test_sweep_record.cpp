@@ -4,6 +4,7 @@
 
 #include "rungs/core/asha.hpp"
 #include "rungs/core/sweep_driver.hpp"
+#include "support/test_support.hpp"
 
 namespace rungs::core {
 namespace {
@@ -21,18 +22,19 @@ class FixedSampler : public Sampler {
 // the coordinator drives it from MPI messages.
 struct DriverFixture {
   DriverFixture()
-      : asha(AshaConfig{3, 1, 3}, ObjectiveMode::kMax, SweepLimits{4, 0, {}}, sampler, clock, 1,
+      : record(test_support::record_reporting(
+            {{"val_loss", ObjectiveMode::kMin}, {"val_accuracy", ObjectiveMode::kMax}},
+            "val_accuracy")),
+        asha(AshaConfig{3, 1, 3}, ObjectiveMode::kMax, SweepLimits{4, 0, {}}, sampler, clock, 1,
              [this](const Decision& d) { record.decisions.push_back(d); }),
         driver(asha, record, clock, {{"n0", "cpu"}, {"n1", "cuda:0"}}) {
     record.metadata.rung_resources = {1, 3};
-    record.metadata.objective_metric = "val_accuracy";
   }
   CurvePoint point(TrialId t, std::int64_t step, double acc) {
     CurvePoint p;
     p.trial = t;
     p.step = step;
-    p.val_accuracy = acc;
-    p.val_loss = 1.0 - acc;
+    p.values = {1.0 - acc, acc};
     p.seconds = static_cast<double>(step);
     return p;
   }
@@ -126,14 +128,41 @@ TEST(ProgressLine, NamesCountsBestAndRungs) {
   EXPECT_EQ(line.find('\r'), std::string::npos);
 }
 
-TEST(ObjectiveValue, PicksNamedMetric) {
-  CurvePoint p;
-  p.val_accuracy = 0.9;
-  p.val_loss = 0.3;
-  p.train_loss = 0.2;
-  EXPECT_DOUBLE_EQ(objective_value(p, "val_loss"), 0.3);
-  EXPECT_DOUBLE_EQ(objective_value(p, "train_loss"), 0.2);
-  EXPECT_THROW(objective_value(p, "f1"), std::invalid_argument);
+TEST(SweepDriver, ObjectiveIsTheNamedMetricAmongTheValues) {
+  DriverFixture f;
+  f.driver.worker_ready(WorkerId{0});
+  const auto jobs = f.driver.assign();
+  f.driver.step_reported(WorkerId{0}, f.point(jobs[0].second.trial, 1, 0.75));
+  // values {val_loss 0.25, val_accuracy 0.75}: the objective is the second.
+  EXPECT_DOUBLE_EQ(f.record.curves.back().metric, 0.75);
+  EXPECT_DOUBLE_EQ(f.record.trials[0].metric, 0.75);
+  EXPECT_EQ(f.record.trials[0].last_values, (std::vector<double>{0.25, 0.75}));
+}
+
+TEST(SweepDriver, RefusesAStepWithTheWrongNumberOfValues) {
+  DriverFixture f;
+  f.driver.worker_ready(WorkerId{0});
+  const auto jobs = f.driver.assign();
+  CurvePoint p = f.point(jobs[0].second.trial, 1, 0.75);
+  p.values.pop_back();
+  EXPECT_THROW(f.driver.step_reported(WorkerId{0}, p), std::runtime_error);
+  EXPECT_TRUE(f.record.curves.empty());
+}
+
+TEST(SweepDriver, RefusesAnObjectiveThatIsNotAMetric) {
+  SweepRecord record = test_support::record_reporting({{"loss", ObjectiveMode::kMin}}, "acc");
+  ManualClock clock;
+  FixedSampler sampler;
+  AshaScheduler asha(AshaConfig{3, 1, 3}, ObjectiveMode::kMax, SweepLimits{4, 0, {}}, sampler,
+                     clock, 1, [](const Decision&) {});
+  try {
+    SweepDriver driver(asha, record, clock, {});
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'acc' is not among the sweep's metrics (loss)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -56,6 +56,9 @@ SweepRecord sample_record() {
   m.hosts = "n1,n1,n2,n2";
   m.devices = "cuda:0,cuda:1,cpu,cpu";
   m.threads_per_rank = 8;
+  m.metrics = {{"train_mse", ObjectiveMode::kMin},
+               {"val_loss", ObjectiveMode::kMin},
+               {"val_r2", ObjectiveMode::kMax}};
   m.objective_metric = "val_loss";
   m.objective_mode = ObjectiveMode::kMin;
   m.scheduler = "asha/promotion eta=3";
@@ -105,10 +108,13 @@ SweepRecord sample_record() {
   c.params.set("hidden", std::int64_t{128});  // lr and layers missing
   c.params.set("optimizer", std::string("sgd"));
 
-  r.trials = {a, b, c};
-  r.curves = {{TrialId{0}, 1, 0.5, 1.2, 0.5, 0.6, 2.0},
-              {TrialId{0}, 2, 0.25, 0.8, 0.25, 0.8, 4.0},
-              {TrialId{1}, 1, 0.9, 1.5, 0.9, 0.4, 2.5}};
+  a.last_values = {0.8, 0.25, 0.8};
+  b.last_values = {1.5, 0.9, -0.0};  // -0.0 and NaN come back as written
+  b.last_values[2] = kNaN;
+  r.trials = {a, b, c};  // c never reported a step: no last values
+  r.curves = {{TrialId{0}, 1, 0.5, {1.2, 0.5, 0.6}, 2.0},
+              {TrialId{0}, 2, 0.25, {0.8, 0.25, 0.8}, 4.0},
+              {TrialId{1}, 1, 0.9, {1.5, 0.9, kNaN}, 2.5}};
   r.decisions = {{TrialId{0}, 0, DecisionKind::kStart, 0.5, kNaN, 1, {}},
                  {TrialId{1}, 0, DecisionKind::kStop, 10.0, 0.9, -1, "sweep ended: not promoted"},
                  {TrialId{2}, 0, DecisionKind::kFail, 11.0, kNaN, -1, {}},
@@ -136,6 +142,7 @@ void expect_same_metadata(const SweepMetadata& a, const SweepMetadata& b) {
   EXPECT_EQ(a.hosts, b.hosts);
   EXPECT_EQ(a.devices, b.devices);
   EXPECT_EQ(a.threads_per_rank, b.threads_per_rank);
+  EXPECT_EQ(a.metrics, b.metrics);
   EXPECT_EQ(a.objective_metric, b.objective_metric);
   EXPECT_EQ(a.objective_mode, b.objective_mode);
   EXPECT_EQ(a.scheduler, b.scheduler);
@@ -174,6 +181,10 @@ void expect_same_trial(const TrialRecord& a, const TrialRecord& b) {
   EXPECT_EQ(a.error, b.error) << t;
   EXPECT_EQ(a.params, b.params) << t << ": " << a.params.to_string() << " vs "
                                 << b.params.to_string();
+  ASSERT_EQ(a.last_values.size(), b.last_values.size()) << t;
+  for (std::size_t k = 0; k < a.last_values.size(); ++k) {
+    expect_same_double(a.last_values[k], b.last_values[k], t + " last value " + std::to_string(k));
+  }
 }
 
 void expect_same_record(const SweepRecord& a, const SweepRecord& b) {
@@ -188,9 +199,10 @@ void expect_same_record(const SweepRecord& a, const SweepRecord& b) {
     EXPECT_EQ(p.trial, q.trial);
     EXPECT_EQ(p.step, q.step);
     EXPECT_EQ(p.metric, q.metric);
-    EXPECT_EQ(p.train_loss, q.train_loss);
-    EXPECT_EQ(p.val_loss, q.val_loss);
-    EXPECT_EQ(p.val_accuracy, q.val_accuracy);
+    ASSERT_EQ(p.values.size(), q.values.size());
+    for (std::size_t k = 0; k < p.values.size(); ++k) {
+      expect_same_double(p.values[k], q.values[k], "curve value " + std::to_string(k));
+    }
     EXPECT_EQ(p.seconds, q.seconds);
   }
   ASSERT_EQ(a.decisions.size(), b.decisions.size());
@@ -282,6 +294,8 @@ TEST(Archive, ZeroTrialRoundTrip) {
   std::string path = test_dir() + "/empty.h5";
   SweepRecord original;
   original.metadata.sweep_name = "nothing-yet";
+  original.metadata.metrics = {{"loss", ObjectiveMode::kMin}};
+  original.metadata.objective_metric = "loss";
   original.space.push_back(ParamSpec::float_range("lr", 1e-4, 1e-1, true));
   original.space.push_back(ParamSpec::categorical("optimizer", {"adam", "sgd"}));
   write_archive(path, original);
@@ -289,6 +303,56 @@ TEST(Archive, ZeroTrialRoundTrip) {
   expect_same_record(original, back);
   EXPECT_TRUE(back.trials.empty());
   EXPECT_TRUE(back.metadata.rung_resources.empty());
+}
+
+// Schema 1 (tests/data/archive_v1.h5, written by rungs before metrics were
+// data) had the fixed train_loss, val_loss, val_accuracy columns: it reads
+// as a record of those three metrics. Expected values: `rungs export` of
+// that file by the rungs that wrote it.
+TEST(Archive, ReadsSchema1AsTheClassifiersThreeMetrics) {
+  const SweepRecord r = read_archive(std::string(RUNGS_SOURCE_DIR) + "/tests/data/archive_v1.h5");
+  EXPECT_EQ(r.metadata.schema_version, 1);
+  EXPECT_EQ(r.metadata.metrics,
+            (std::vector<MetricSpec>{{"train_loss", ObjectiveMode::kMin},
+                                     {"val_loss", ObjectiveMode::kMin},
+                                     {"val_accuracy", ObjectiveMode::kMax}}));
+  EXPECT_EQ(r.metadata.objective_metric, "val_accuracy");
+  ASSERT_EQ(r.trials.size(), 8u);
+  ASSERT_EQ(r.curves.size(), 11u);
+  // curves row 0: 0,1,0.79,0.9311919331550598,0.6593834686279297,0.79,0.017457231
+  EXPECT_EQ(r.curves[0].values,
+            (std::vector<double>{0.9311919331550598, 0.6593834686279297, 0.79}));
+  // Trial 1 reached 3 epochs; its last values are its step-3 row:
+  // 1,3,0.87,0.36607095003128054,0.3056645965576172,0.87,...
+  EXPECT_EQ(r.trials[1].last_values,
+            (std::vector<double>{0.36607095003128054, 0.3056645965576172, 0.87}));
+  EXPECT_EQ(r.trials[2].status, TrialStatus::kFailed);  // training.fail_trials: [2]
+  EXPECT_TRUE(r.trials[2].last_values.empty());
+}
+
+TEST(Archive, RefusesMetricsItCannotStoreAsColumns) {
+  const std::string path = test_dir() + "/sweep.h5";
+  SweepRecord r = sample_record();
+  r.metadata.metrics[1].name = "step";  // the curve table's own column
+  try {
+    write_archive(path, r);
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_TRUE(contains(e.what(), "metric 'step' has the name of a curve column")) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(Archive, ObjectiveOutsideTheMetricsIsCorrupt) {
+  const std::string path = test_dir() + "/sweep.h5";
+  write_archive(path, sample_record());
+  {
+    h5::File f = h5::open_file_write(path);
+    h5::delete_attribute(f.get(), "objective_metric");
+    h5::write_string_attribute(f.get(), "objective_metric", "val_accuracy");
+  }
+  const std::string msg = input_error_message([&] { read_archive(path); });
+  EXPECT_TRUE(contains(msg, "objective_metric 'val_accuracy' is not among the metrics")) << msg;
 }
 
 TEST(Archive, RewriteReplacesAndLeavesNoTempFile) {

@@ -54,6 +54,8 @@ SweepRecord record_of(int n) {
   r.metadata.sweep_name = "damage";
   r.metadata.config_yaml = "name: damage\n";
   r.metadata.rung_resources = {1, 3};
+  r.metadata.metrics = {{"loss", ObjectiveMode::kMin}, {"accuracy", ObjectiveMode::kMax}};
+  r.metadata.objective_metric = "accuracy";
   r.space = {ParamSpec::float_range("lr", 1e-4, 1e-1, true),
              ParamSpec::int_set("hidden", {16, 32}),
              ParamSpec::categorical("opt", {"adam", "sgd"})};
@@ -75,8 +77,9 @@ SweepRecord record_of(int n) {
     t.params.set("lr", 1e-3 * (1 + i % 10));
     if (i % 4) t.params.set("hidden", std::int64_t{16} << (i % 2));
     if (i % 5) t.params.set("opt", std::string(i % 2 ? "sgd" : "adam"));
+    t.last_values = {0.9, t.metric};
     r.trials.push_back(t);
-    r.curves.push_back({TrialId{i}, 1, t.metric, 1.0, 0.9, t.metric, 1.5});
+    r.curves.push_back({TrialId{i}, 1, t.metric, {0.9, t.metric}, 1.5});
     r.decisions.push_back({TrialId{i}, 0, DecisionKind::kStart, 0.5 * i, NAN, i % 8, {}});
   }
   return r;

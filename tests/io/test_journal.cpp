@@ -55,17 +55,7 @@ SweepEvent job_event() {
   e.kind = SweepEventKind::kJobStarted;
   e.time = 12.625;
   e.worker = 2;
-  e.job.trial = TrialId{41};
-  e.job.rung = 2;
-  e.job.from_resource = 3;
-  e.job.to_resource = 9;
-  e.job.seed = 0xFFFFFFFFFFFFFFF1ULL;  // above INT64_MAX
-  e.job.bracket = 3;
-  e.job.decision_steps = {4, 6, 9};
-  e.job.params.set("lr", 3.0e-4);
-  e.job.params.set("hidden", std::int64_t{-128});
-  e.job.params.set("optimizer", std::string("adam,w"));
-  e.job.params.set("empty", std::string());
+  e.job = rungs::test_support::job_with_every_field();
   return e;
 }
 
@@ -74,7 +64,10 @@ SweepEvent step_event() {
   e.kind = SweepEventKind::kStep;
   e.time = 13.5;
   e.worker = 1;
-  e.point = {TrialId{41}, 4, 0.875, 0.3125, -0.0, std::numeric_limits<double>::infinity(), 99.25};
+  // The objective's value is not journaled (replay takes it from the values):
+  // NaN, as a worker reports it.
+  e.point = {TrialId{41}, 4, std::numeric_limits<double>::quiet_NaN(),
+             {0.3125, -0.0, std::numeric_limits<double>::infinity(), 0.875}, 99.25};
   e.verdict = Verdict::kStop;
   return e;
 }
@@ -111,16 +104,7 @@ void expect_same_double(double a, double b) {
   }
 }
 
-void expect_same_job(const Job& a, const Job& b) {
-  EXPECT_EQ(a.trial, b.trial);
-  EXPECT_EQ(a.rung, b.rung);
-  EXPECT_EQ(a.from_resource, b.from_resource);
-  EXPECT_EQ(a.to_resource, b.to_resource);
-  EXPECT_EQ(a.seed, b.seed);
-  EXPECT_EQ(a.bracket, b.bracket);
-  EXPECT_EQ(a.decision_steps, b.decision_steps);
-  EXPECT_EQ(a.params, b.params);
-}
+void expect_same_job(const Job& a, const Job& b) { EXPECT_TRUE(a == b); }
 
 void expect_same_event(const SweepEvent& a, const SweepEvent& b) {
   EXPECT_EQ(a.kind, b.kind);
@@ -135,9 +119,10 @@ void expect_same_event(const SweepEvent& a, const SweepEvent& b) {
   EXPECT_EQ(a.point.trial, b.point.trial);
   EXPECT_EQ(a.point.step, b.point.step);
   expect_same_double(a.point.metric, b.point.metric);
-  expect_same_double(a.point.train_loss, b.point.train_loss);
-  expect_same_double(a.point.val_loss, b.point.val_loss);
-  expect_same_double(a.point.val_accuracy, b.point.val_accuracy);
+  ASSERT_EQ(a.point.values.size(), b.point.values.size());
+  for (std::size_t k = 0; k < a.point.values.size(); ++k) {
+    expect_same_double(a.point.values[k], b.point.values[k]);
+  }
   expect_same_double(a.point.seconds, b.point.seconds);
   EXPECT_EQ(a.verdict, b.verdict);
   EXPECT_EQ(a.trial, b.trial);
@@ -199,12 +184,32 @@ TEST(Journal, RoundTripKeepsEveryFieldOfEveryKind) {
   }
 }
 
-TEST(Journal, NaNSurvives) {
+TEST(Journal, NaNValuesSurvive) {
   SweepEvent e = step_event();
-  e.point.metric = std::numeric_limits<double>::quiet_NaN();
+  e.point.values = {std::numeric_limits<double>::quiet_NaN(), 1.0};
+  Bytes payload = rungs::io::encode_journal_event(e);
+  SweepEvent back = rungs::io::decode_journal_event(payload.data(), payload.size());
+  ASSERT_EQ(back.point.values.size(), 2u);
+  EXPECT_TRUE(std::isnan(back.point.values[0]));
+  EXPECT_EQ(back.point.values[1], 1.0);
+}
+
+// Replay takes the objective from the values, so the journal does not keep it.
+TEST(Journal, PointObjectiveIsNotJournaled) {
+  SweepEvent e = step_event();
+  e.point.metric = 0.5;
   Bytes payload = rungs::io::encode_journal_event(e);
   SweepEvent back = rungs::io::decode_journal_event(payload.data(), payload.size());
   EXPECT_TRUE(std::isnan(back.point.metric));
+}
+
+// A step with three metrics: frame 8 + kind, sections, time, worker 14 +
+// trial, step 16 + count 4 + values 24 + seconds 8 + verdict 1 = 75 bytes,
+// as journal.hpp says.
+TEST(Journal, AStepWithThreeMetricsTakes75Bytes) {
+  SweepEvent e = step_event();
+  e.point.values = {0.1, 0.2, 0.3};
+  EXPECT_EQ(rungs::io::encode_journal_event(e).size() + 8, 75u);
 }
 
 TEST(Journal, EncodingIsLittleEndianWhateverTheHost) {
@@ -222,7 +227,7 @@ TEST(Journal, EncodingIsLittleEndianWhateverTheHost) {
 TEST(Journal, FileStartsWithMagicAndVersion) {
   std::string path = write_journal(test_dir(), {});
   Bytes b = read_bytes(path);
-  Bytes expected = {'R', 'U', 'N', 'G', 'S', 'J', 'N', 'L', 1, 0, 0, 0};
+  Bytes expected = {'R', 'U', 'N', 'G', 'S', 'J', 'N', 'L', 2, 0, 0, 0};
   EXPECT_EQ(b, expected);
   JournalContents c = read_journal(path);
   EXPECT_TRUE(c.events.empty());
@@ -466,11 +471,27 @@ TEST(JournalDamage, WrongMagicIsNotAJournal) {
 TEST(JournalDamage, UnknownVersionIsRefused) {
   std::string path = write_journal(test_dir(), {step_event()});
   Bytes b = read_bytes(path);
-  b[8] = 2;
+  b[8] = 3;
   write_bytes(path, b);
   std::string msg = input_error_message([&] { read_journal(path); });
-  EXPECT_TRUE(contains(msg, "format version 2")) << msg;
+  EXPECT_TRUE(contains(msg, "format version 3")) << msg;
   EXPECT_TRUE(contains(msg, "byte offset 8")) << msg;
+}
+
+// tests/data/archive_v1.h5.journal.v1: a real journal of format 1 (steps
+// with three fixed metrics), written by the rungs of that format. Refused
+// with what to do, never misread; the writer refuses to append to it too.
+TEST(JournalDamage, Format1JournalIsRefusedWithWhatToDo) {
+  const std::string old = std::string(RUNGS_SOURCE_DIR) + "/tests/data/archive_v1.h5.journal.v1";
+  std::string msg = input_error_message([&] { read_journal(old); });
+  EXPECT_TRUE(contains(msg, "journal format version 1 was written by an older rungs")) << msg;
+  EXPECT_TRUE(contains(msg, "move the journal aside")) << msg;
+  const std::string copy = test_dir() + "/old.journal";
+  fs::copy_file(old, copy);
+  const Bytes before = read_bytes(copy);
+  std::string w = input_error_message([&] { JournalWriter writer(copy); });
+  EXPECT_TRUE(contains(w, "format version 1")) << w;
+  EXPECT_EQ(read_bytes(copy), before);  // untouched
 }
 
 // A record that is intact (right CRC) but has an event kind this build does

@@ -328,7 +328,9 @@ TEST(SweepConfigValues, BadMetricListsValidValues) {
   const auto e = error_of(base() + "objective: {metric: accuracy}\n");
   EXPECT_EQ(e.where(), "test.yaml:6");
   EXPECT_EQ(e.problem(), "objective.metric: 'accuracy' is not a valid value");
-  EXPECT_TRUE(has(e.fix(), "val_accuracy, val_loss, train_loss"));
+  // The model's declared metrics, in its order, the nearest first.
+  EXPECT_TRUE(has(e.fix(), "did you mean 'val_accuracy'?")) << e.fix();
+  EXPECT_TRUE(has(e.fix(), "train_loss, val_loss, val_accuracy")) << e.fix();
 }
 
 TEST(SweepConfigValues, BadDeviceSuggestsNearestAndListsValues) {

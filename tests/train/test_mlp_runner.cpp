@@ -9,12 +9,15 @@
 #include <fstream>
 
 #include "rungs/io/dataset.hpp"
+#include "rungs/train/task.hpp"
 #include "rungs/train/trial_runner.hpp"
 
 namespace rungs::train {
 namespace {
 
 namespace fs = std::filesystem;
+using classification::kTrainLoss;
+using classification::kValAccuracy;
 
 struct RunnerFixture : ::testing::Test {
   void SetUp() override {
@@ -56,46 +59,51 @@ struct RunnerFixture : ::testing::Test {
 };
 
 TEST_F(RunnerFixture, ReportsEveryEpochAndLearns) {
-  std::vector<StepMetrics> steps;
-  runner()->run(job(0, 0, 4), [&](const StepMetrics& m) { steps.push_back(m); return StepAction::kContinue; });
+  std::vector<core::CurvePoint> steps;
+  runner()->run(job(0, 0, 4), [&](const core::CurvePoint& m) { steps.push_back(m); return StepAction::kContinue; });
   ASSERT_EQ(steps.size(), 4u);
-  for (std::size_t i = 0; i < steps.size(); ++i) EXPECT_EQ(steps[i].step, static_cast<long>(i + 1));
-  EXPECT_GT(steps.back().val_accuracy, 0.5);  // chance is 1/3
-  EXPECT_LT(steps.back().train_loss, steps.front().train_loss);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(steps[i].step, static_cast<long>(i + 1));
+    EXPECT_EQ(steps[i].trial, core::TrialId{0});
+    // One value per metric the classification task declares.
+    EXPECT_EQ(steps[i].values.size(), task_metrics(Task::kClassification).size());
+  }
+  EXPECT_GT(steps.back().values[kValAccuracy], 0.5);  // chance is 1/3
+  EXPECT_LT(steps.back().values[kTrainLoss], steps.front().values[kTrainLoss]);
   EXPECT_GT(steps.back().seconds, 0.0);
   EXPECT_TRUE(fs::exists(checkpoint_path(dir.string(), core::TrialId{0}, 4)));
 }
 
 TEST_F(RunnerFixture, ResumedTrainingMatchesUnbrokenTraining) {
-  std::vector<StepMetrics> unbroken, resumed;
+  std::vector<core::CurvePoint> unbroken, resumed;
   auto r = runner();
-  r->run(job(0, 0, 3), [&](const StepMetrics& m) { unbroken.push_back(m); return StepAction::kContinue; });
-  r->run(job(1, 0, 1), [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
-  r->run(job(1, 1, 3), [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
+  r->run(job(0, 0, 3), [&](const core::CurvePoint& m) { unbroken.push_back(m); return StepAction::kContinue; });
+  r->run(job(1, 0, 1), [&](const core::CurvePoint& m) { resumed.push_back(m); return StepAction::kContinue; });
+  r->run(job(1, 1, 3), [&](const core::CurvePoint& m) { resumed.push_back(m); return StepAction::kContinue; });
   ASSERT_EQ(resumed.size(), 3u);
   // Same seed, same params: the checkpoint carries model, optimizer and epoch,
   // and batches derive from (seed, epoch), so the curves agree exactly.
   for (int i = 0; i < 3; ++i) {
-    EXPECT_DOUBLE_EQ(resumed[i].train_loss, unbroken[i].train_loss) << "epoch " << i + 1;
-    EXPECT_DOUBLE_EQ(resumed[i].val_accuracy, unbroken[i].val_accuracy) << "epoch " << i + 1;
+    EXPECT_DOUBLE_EQ(resumed[i].values[kTrainLoss], unbroken[i].values[kTrainLoss]) << "epoch " << i + 1;
+    EXPECT_DOUBLE_EQ(resumed[i].values[kValAccuracy], unbroken[i].values[kValAccuracy]) << "epoch " << i + 1;
   }
 }
 
 TEST_F(RunnerFixture, ResumeIsExactWithDropoutToo) {
-  std::vector<StepMetrics> unbroken, resumed;
+  std::vector<core::CurvePoint> unbroken, resumed;
   auto r = runner();
   core::Job a = job(0, 0, 2), b1 = job(1, 0, 1), b2 = job(1, 1, 2);
   for (core::Job* j : {&a, &b1, &b2}) j->params.set("dropout", 0.3);
-  r->run(a, [&](const StepMetrics& m) { unbroken.push_back(m); return StepAction::kContinue; });
-  r->run(b1, [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
-  r->run(b2, [&](const StepMetrics& m) { resumed.push_back(m); return StepAction::kContinue; });
+  r->run(a, [&](const core::CurvePoint& m) { unbroken.push_back(m); return StepAction::kContinue; });
+  r->run(b1, [&](const core::CurvePoint& m) { resumed.push_back(m); return StepAction::kContinue; });
+  r->run(b2, [&](const core::CurvePoint& m) { resumed.push_back(m); return StepAction::kContinue; });
   ASSERT_EQ(resumed.size(), 2u);
-  EXPECT_DOUBLE_EQ(resumed[1].train_loss, unbroken[1].train_loss);
+  EXPECT_DOUBLE_EQ(resumed[1].values[kTrainLoss], unbroken[1].values[kTrainLoss]);
 }
 
 TEST_F(RunnerFixture, StopRequestEndsTheJobAfterThatStep) {
   int steps = 0;
-  runner({}, /*checkpoint_every=*/0)->run(job(3, 0, 5), [&](const StepMetrics&) {
+  runner({}, /*checkpoint_every=*/0)->run(job(3, 0, 5), [&](const core::CurvePoint&) {
     return ++steps < 2 ? StepAction::kContinue : StepAction::kStop;
   });
   EXPECT_EQ(steps, 2);
@@ -110,7 +118,7 @@ TEST_F(RunnerFixture, StopRequestEndsTheJobAfterThatStep) {
 TEST_F(RunnerFixture, CheckpointsEveryNEpochsBeforeEachStepIsReported) {
   std::vector<bool> on_disk_when_reported;
   const core::TrialId t{6};
-  runner({}, /*checkpoint_every=*/2)->run(job(6, 0, 5), [&](const StepMetrics& m) {
+  runner({}, /*checkpoint_every=*/2)->run(job(6, 0, 5), [&](const core::CurvePoint& m) {
     on_disk_when_reported.push_back(fs::exists(checkpoint_path(dir.string(), t, m.step)));
     return StepAction::kContinue;
   });
@@ -118,7 +126,7 @@ TEST_F(RunnerFixture, CheckpointsEveryNEpochsBeforeEachStepIsReported) {
   EXPECT_EQ(on_disk_when_reported, (std::vector<bool>{false, true, false, true, true}));
   // Every epoch with every = 1.
   on_disk_when_reported.clear();
-  runner()->run(job(7, 0, 3), [&](const StepMetrics& m) {
+  runner()->run(job(7, 0, 3), [&](const core::CurvePoint& m) {
     on_disk_when_reported.push_back(
         fs::exists(checkpoint_path(dir.string(), core::TrialId{7}, m.step)));
     return StepAction::kContinue;
@@ -129,45 +137,45 @@ TEST_F(RunnerFixture, CheckpointsEveryNEpochsBeforeEachStepIsReported) {
 // A job restarted from an epoch whose checkpoint is gone goes on from the
 // latest earlier one; the epochs it repeats are the same, exactly.
 TEST_F(RunnerFixture, MissingCheckpointFallsBackToTheLatestEarlierOne) {
-  std::vector<StepMetrics> unbroken, restarted;
+  std::vector<core::CurvePoint> unbroken, restarted;
   auto r = runner();
-  r->run(job(0, 0, 4), [&](const StepMetrics& m) {
+  r->run(job(0, 0, 4), [&](const core::CurvePoint& m) {
     unbroken.push_back(m);
     return StepAction::kContinue;
   });
-  r->run(job(1, 0, 2), [](const StepMetrics&) { return StepAction::kContinue; });
+  r->run(job(1, 0, 2), [](const core::CurvePoint&) { return StepAction::kContinue; });
   fs::remove(checkpoint_path(dir.string(), core::TrialId{1}, 2));  // epoch 1's is left
-  r->run(job(1, 2, 4), [&](const StepMetrics& m) {
+  r->run(job(1, 2, 4), [&](const core::CurvePoint& m) {
     restarted.push_back(m);
     return StepAction::kContinue;
   });
   ASSERT_EQ(restarted.size(), 3u);  // epochs 2, 3, 4
   EXPECT_EQ(restarted[0].step, 2);
   for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_DOUBLE_EQ(restarted[i].train_loss, unbroken[i + 1].train_loss) << "epoch " << i + 2;
+    EXPECT_DOUBLE_EQ(restarted[i].values[kTrainLoss], unbroken[i + 1].values[kTrainLoss]) << "epoch " << i + 2;
   }
 }
 
 TEST_F(RunnerFixture, SuspendSavesTheStateAndResumeContinuesExactly) {
-  std::vector<StepMetrics> unbroken, resumed;
+  std::vector<core::CurvePoint> unbroken, resumed;
   auto r = runner();
-  r->run(job(0, 0, 4), [&](const StepMetrics& m) {
+  r->run(job(0, 0, 4), [&](const core::CurvePoint& m) {
     unbroken.push_back(m);
     return StepAction::kContinue;
   });
   // A graceful stop after epoch 2 of a 0 -> 4 job, then the job resumed from epoch 2.
-  const RunOutcome out = r->run(job(1, 0, 4), [&](const StepMetrics& m) {
+  const RunOutcome out = r->run(job(1, 0, 4), [&](const core::CurvePoint& m) {
     resumed.push_back(m);
     return m.step == 2 ? StepAction::kSuspend : StepAction::kContinue;
   });
   EXPECT_EQ(out.suspended_at, 2);
   EXPECT_TRUE(fs::exists(checkpoint_path(dir.string(), core::TrialId{1}, 2)));
-  r->run(job(1, 2, 4), [&](const StepMetrics& m) {
+  r->run(job(1, 2, 4), [&](const core::CurvePoint& m) {
     resumed.push_back(m);
     return StepAction::kContinue;
   });
   ASSERT_EQ(resumed.size(), 4u);
-  EXPECT_DOUBLE_EQ(resumed[3].train_loss, unbroken[3].train_loss);
+  EXPECT_DOUBLE_EQ(resumed[3].values[kTrainLoss], unbroken[3].values[kTrainLoss]);
 }
 
 TEST_F(RunnerFixture, TrialTimeLimitFailsTheJob) {
@@ -176,7 +184,7 @@ TEST_F(RunnerFixture, TrialTimeLimitFailsTheJob) {
   ro.device = "cpu";
   ro.trial_time = 1e-9;  // any batch exceeds it
   try {
-    make_mlp_runner(data, ro)->run(job(0, 0, 2), [](const StepMetrics&) {
+    make_mlp_runner(data, ro)->run(job(0, 0, 2), [](const core::CurvePoint&) {
       return StepAction::kContinue;
     });
     FAIL() << "expected a failure";
@@ -189,7 +197,7 @@ TEST_F(RunnerFixture, DivergingLossIsAFailureWithReason) {
   core::Job j = job(0, 0, 3, /*lr=*/1e12);
   j.params.set("optimizer", std::string("sgd"));
   try {
-    runner()->run(j, [](const StepMetrics&) { return StepAction::kContinue; });
+    runner()->run(j, [](const core::CurvePoint&) { return StepAction::kContinue; });
     FAIL() << "expected a failure";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("training loss is"), std::string::npos) << e.what();
@@ -197,27 +205,27 @@ TEST_F(RunnerFixture, DivergingLossIsAFailureWithReason) {
 }
 
 TEST_F(RunnerFixture, InjectedFailureThrows) {
-  EXPECT_THROW(runner({5})->run(job(5, 0, 1), [](const StepMetrics&) { return StepAction::kContinue; }), std::runtime_error);
-  EXPECT_NO_THROW(runner({5})->run(job(4, 0, 1), [](const StepMetrics&) { return StepAction::kContinue; }));
+  EXPECT_THROW(runner({5})->run(job(5, 0, 1), [](const core::CurvePoint&) { return StepAction::kContinue; }), std::runtime_error);
+  EXPECT_NO_THROW(runner({5})->run(job(4, 0, 1), [](const core::CurvePoint&) { return StepAction::kContinue; }));
 }
 
 // With no checkpoint of the trial at all, the job starts the trial over:
 // every epoch is reported again, the same as an unbroken run.
 TEST_F(RunnerFixture, ResumeWithoutAnyCheckpointStartsTheTrialOver) {
-  std::vector<StepMetrics> unbroken, restarted;
+  std::vector<core::CurvePoint> unbroken, restarted;
   auto r = runner();
-  r->run(job(8, 0, 3), [&](const StepMetrics& m) {
+  r->run(job(8, 0, 3), [&](const core::CurvePoint& m) {
     unbroken.push_back(m);
     return StepAction::kContinue;
   });
-  r->run(job(9, 1, 3), [&](const StepMetrics& m) {
+  r->run(job(9, 1, 3), [&](const core::CurvePoint& m) {
     restarted.push_back(m);
     return StepAction::kContinue;
   });
   ASSERT_EQ(restarted.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(restarted[i].step, static_cast<std::int64_t>(i + 1));
-    EXPECT_DOUBLE_EQ(restarted[i].train_loss, unbroken[i].train_loss);
+    EXPECT_DOUBLE_EQ(restarted[i].values[kTrainLoss], unbroken[i].values[kTrainLoss]);
   }
 }
 
@@ -229,7 +237,7 @@ TEST_F(RunnerFixture, ResumeWithoutAnyCheckpointStartsTheTrialOver) {
 TEST_F(RunnerFixture, CheckpointTheStorageCannotTakeEndsTheJobWithoutFailingIt) {
   auto r = runner();
   std::uintmax_t one = 0;
-  r->run(job(2, 0, 1), [](const StepMetrics&) { return StepAction::kContinue; });
+  r->run(job(2, 0, 1), [](const core::CurvePoint&) { return StepAction::kContinue; });
   one = fs::file_size(checkpoint_path(dir.string(), core::TrialId{2}, 1));
   struct rlimit old_limit {};
   ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
@@ -238,7 +246,7 @@ TEST_F(RunnerFixture, CheckpointTheStorageCannotTakeEndsTheJobWithoutFailingIt) 
   limit.rlim_cur = one / 2;  // less than one checkpoint
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
   int steps = 0;
-  const RunOutcome out = r->run(job(2, 1, 3), [&](const StepMetrics&) {
+  const RunOutcome out = r->run(job(2, 1, 3), [&](const core::CurvePoint&) {
     ++steps;
     return StepAction::kContinue;
   });

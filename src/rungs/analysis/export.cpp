@@ -17,9 +17,13 @@ std::string csv(const std::string& s) {
 
 std::string num(double v) { return core::format_double(v); }
 
+// The last value of every metric follows the trial's fixed columns, then
+// its parameters.
 void trials(const core::SweepRecord& r, std::ostream& out) {
+  const std::size_t metrics = r.metadata.metrics.size();
   out << "trial_id,status,rung,resource,bracket,metric,best_metric,seed,rank,host,device,"
          "start_time,end_time,train_seconds,error";
+  for (const auto& m : r.metadata.metrics) out << ',' << csv(m.name);
   for (const auto& p : r.space) out << ',' << csv(p.name);
   out << '\n';
   for (const auto& t : r.trials) {
@@ -27,6 +31,9 @@ void trials(const core::SweepRecord& r, std::ostream& out) {
         << ',' << t.bracket << ',' << num(t.metric) << ',' << num(t.best_metric) << ',' << t.seed
         << ',' << t.rank << ',' << csv(t.host) << ',' << csv(t.device) << ',' << num(t.start_time)
         << ',' << num(t.end_time) << ',' << num(t.train_seconds) << ',' << csv(t.error);
+    for (std::size_t k = 0; k < metrics; ++k) {
+      out << ',' << (k < t.last_values.size() ? num(t.last_values[k]) : "");
+    }
     for (const auto& p : r.space) {
       const core::ParamValue* v = t.params.find(p.name);
       out << ',' << (v ? csv(core::format_value(*v)) : "");
@@ -35,11 +42,15 @@ void trials(const core::SweepRecord& r, std::ostream& out) {
   }
 }
 
+// One column per metric, between the objective and the seconds.
 void curves(const core::SweepRecord& r, std::ostream& out) {
-  out << "trial_id,step,metric,train_loss,val_loss,val_accuracy,seconds\n";
+  out << "trial_id,step,metric";
+  for (const auto& m : r.metadata.metrics) out << ',' << csv(m.name);
+  out << ",seconds\n";
   for (const auto& p : r.curves) {
-    out << p.trial.value << ',' << p.step << ',' << num(p.metric) << ',' << num(p.train_loss)
-        << ',' << num(p.val_loss) << ',' << num(p.val_accuracy) << ',' << num(p.seconds) << '\n';
+    out << p.trial.value << ',' << p.step << ',' << num(p.metric);
+    for (double v : p.values) out << ',' << num(v);
+    out << ',' << num(p.seconds) << '\n';
   }
 }
 

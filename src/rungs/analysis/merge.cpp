@@ -46,9 +46,23 @@ std::vector<std::string> sweep_differences(const MergeInput& a, const MergeInput
   return out;
 }
 
+std::string metric_list(const std::vector<core::MetricSpec>& metrics) {
+  return join(core::metric_names(metrics), ", ");
+}
+
 std::vector<std::string> check_same_sweep(const std::vector<MergeInput>& inputs, bool force) {
   std::vector<std::string> all;
   for (std::size_t i = 1; i < inputs.size(); ++i) {
+    // Not even --force: each metric is one curve column.
+    const auto& first = inputs[0].record.metadata;
+    const auto& other = inputs[i].record.metadata;
+    if (other.metrics != first.metrics || other.objective_metric != first.objective_metric) {
+      throw InputError(inputs[i].name,
+                       "its steps report " + metric_list(other.metrics) + " (objective " +
+                           other.objective_metric + "), not " + metric_list(first.metrics) +
+                           " (objective " + first.objective_metric + ") as " + inputs[0].name,
+                       "merge only archives whose trials report the same metrics");
+    }
     std::vector<std::string> diff = sweep_differences(inputs[0], inputs[i]);
     if (diff.empty()) continue;
     std::string what = "is not the same sweep as " + inputs[0].name + ": it differs in " +

@@ -100,6 +100,15 @@ std::string format_summary(const core::SweepRecord& r, std::size_t top) {
                 best.best_metric, static_cast<long long>(best.resource),
                 core::to_string(best.status));
   out += buf;
+  if (!best.last_values.empty()) {
+    // Every metric the trial reported at its last step, not only the objective.
+    std::string line = "  last step:";
+    for (std::size_t k = 0; k < best.last_values.size() && k < m.metrics.size(); ++k) {
+      std::snprintf(buf, sizeof buf, " %s %.4f", m.metrics[k].name.c_str(), best.last_values[k]);
+      line += buf;
+    }
+    out += line + "\n";
+  }
   for (const auto& [name, value] : best.params.items()) {
     out += "  " + name + ": " + core::format_value(value) + "\n";
   }

@@ -33,6 +33,14 @@ struct Job {
   // trains on (stopping decisions); the SweepDriver fills it from
   // Scheduler::decision_steps. Empty: the worker never waits.
   std::vector<std::int64_t> decision_steps;
+
+  // Every field (the wire and journal round-trip tests rely on it).
+  friend bool operator==(const Job& a, const Job& b) {
+    return a.trial == b.trial && a.rung == b.rung && a.from_resource == b.from_resource &&
+           a.to_resource == b.to_resource && a.params == b.params && a.seed == b.seed &&
+           a.bracket == b.bracket && a.decision_steps == b.decision_steps;
+  }
+  friend bool operator!=(const Job& a, const Job& b) { return !(a == b); }
 };
 
 // A trial finished step `step` (resource units: epochs) with objective `metric`.

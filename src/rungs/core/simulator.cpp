@@ -303,6 +303,7 @@ void describe_simulation(const SweepSpec& spec, const SimulationOptions& o, Swee
   m.hosts = "simulated";
   m.devices = "virtual";
   m.threads_per_rank = 1;
+  m.metrics = spec.metrics;
   m.objective_metric = spec.objective.metric;
   m.objective_mode = spec.objective.mode;
   const AshaConfig& a = spec.scheduler.asha;
@@ -388,9 +389,12 @@ void Simulator::on_step(SweepDriver& driver, SweepRecord& record, int w, bool ke
   CurvePoint p;
   p.trial = k.trial;
   p.step = k.step;
-  p.val_loss = model_.value_at(k.profile, k.trial, k.step);
-  p.train_loss = p.val_loss;
-  p.val_accuracy = 1.0 - p.val_loss;
+  // One synthetic curve, loss-like; a metric where larger is better sees 1 - m.
+  const double m = model_.value_at(k.profile, k.trial, k.step);
+  p.values.reserve(record.metadata.metrics.size());
+  for (const MetricSpec& metric : record.metadata.metrics) {
+    p.values.push_back(metric.better == ObjectiveMode::kMin ? m : 1.0 - m);
+  }
   p.seconds = static_cast<double>(k.step) * k.profile.epoch_seconds;
   longest_trial_ = std::max(longest_trial_, p.seconds);
   const Verdict v = driver.step_reported(WorkerId{w}, p);

@@ -35,7 +35,8 @@
 //                 configurations start slowest, so early rungs rank them low.
 // These are the usual f + (m0 - f) * t^-a forms rescaled so that m(1) =
 // f + gap and m(R) = f. Values are loss-like (smaller is better); a step
-// reports val_loss = train_loss = m(t) and val_accuracy = 1 - m(t).
+// reports m(t) for each declared metric where smaller is better and 1 - m(t)
+// for each where larger is.
 //
 // Epoch times: constant, or lognormal with the given mean and sigma, drawn
 // once per trial (an epoch's cost follows the configuration: model size,

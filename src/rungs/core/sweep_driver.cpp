@@ -6,13 +6,20 @@
 
 namespace rungs::core {
 
-double objective_value(const CurvePoint& p, const std::string& metric) {
-  if (metric == "val_accuracy") return p.val_accuracy;
-  if (metric == "val_loss") return p.val_loss;
-  if (metric == "train_loss") return p.train_loss;
-  throw std::invalid_argument("unknown objective metric '" + metric +
-                              "' (val_accuracy, val_loss, train_loss)");
+namespace {
+
+std::size_t objective_index(const SweepMetadata& m) {
+  const auto index = metric_index(m.metrics, m.objective_metric);
+  if (!index) {
+    std::string names;
+    for (const MetricSpec& s : m.metrics) names += (names.empty() ? "" : ", ") + s.name;
+    throw std::invalid_argument("the objective metric '" + m.objective_metric +
+                                "' is not among the sweep's metrics (" + names + ")");
+  }
+  return *index;
 }
+
+}  // namespace
 
 SweepDriver::SweepDriver(Scheduler& scheduler, SweepRecord& record, const Clock& clock,
                          std::vector<WorkerInfo> workers, int retries)
@@ -21,7 +28,8 @@ SweepDriver::SweepDriver(Scheduler& scheduler, SweepRecord& record, const Clock&
       clock_(clock),
       start_(clock.now_seconds()),
       workers_(std::move(workers)),
-      retries_(retries) {}
+      retries_(retries),
+      objective_index_(objective_index(record.metadata)) {}
 
 void SweepDriver::emit(const SweepEvent& e) const {
   if (sink_) sink_(e);
@@ -54,7 +62,13 @@ void SweepDriver::conclude(double wall_seconds) {
 // Shared by live steps and replay: the record and the scheduler see a step
 // once, whatever restarts repeat it.
 Verdict SweepDriver::process_step(WorkerId w, CurvePoint& point) {
-  point.metric = objective_value(point, record_.metadata.objective_metric);
+  if (point.values.size() != record_.metadata.metrics.size()) {
+    throw std::runtime_error("trial " + std::to_string(point.trial.value) + " step " +
+                                std::to_string(point.step) + " reports " +
+                                std::to_string(point.values.size()) + " metric values; the sweep " +
+                                "declares " + std::to_string(record_.metadata.metrics.size()));
+  }
+  point.metric = point.values[objective_index_];
   auto job = inflight_.find(w.value);
   const bool live = job != inflight_.end() && job->second.open && job->second.job.trial == point.trial;
   auto seen = reported_.find(point.trial.value);

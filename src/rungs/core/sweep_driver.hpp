@@ -24,10 +24,6 @@ namespace rungs::core {
 
 struct SweepEvent;
 
-// The objective's value among a step's metrics: "val_accuracy", "val_loss"
-// or "train_loss".
-double objective_value(const CurvePoint& point, const std::string& metric);
-
 struct WorkerInfo {
   std::string host;
   std::string device;
@@ -37,7 +33,9 @@ class SweepDriver {
  public:
   // `workers[i]` describes worker (rank) i. Sweep time is `clock`'s time
   // minus its time at construction. A failed job is run again up to
-  // `retries` times before its trial counts as failed.
+  // `retries` times before its trial counts as failed. The record's
+  // metadata names the metrics every step reports and the objective among
+  // them (std::invalid_argument if it does not).
   SweepDriver(Scheduler& scheduler, SweepRecord& record, const Clock& clock,
               std::vector<WorkerInfo> workers, int retries = 0);
 
@@ -57,8 +55,9 @@ class SweepDriver {
   void begin_session();
 
   void worker_ready(WorkerId w);
-  // A step of the job `w` runs. The step's objective is taken from the
-  // record's objective metric. kStop means: tell the worker to stop this
+  // A step of the job `w` runs. The step's objective is taken from its
+  // values (std::runtime_error unless it has one per declared metric:
+  // runners check what they report). kStop means: tell the worker to stop this
   // trial now (it may already have been told; say it again, it is harmless).
   Verdict step_reported(WorkerId w, CurvePoint point);
   // The job of `w` ended: normally (ok), with `error`, or interrupted by a
@@ -104,6 +103,7 @@ class SweepDriver {
   double start_;
   std::vector<WorkerInfo> workers_;
   int retries_;
+  std::size_t objective_index_;  // the objective's position among a step's values
   std::int64_t checkpoint_every_ = 0;
   std::function<void(const SweepEvent&)> sink_;
   std::deque<WorkerId> idle_;

@@ -51,6 +51,7 @@ void SweepRecord::on_step(const CurvePoint& point) {
   r.metric = point.metric;
   if (better(metadata.objective_mode, point.metric, r.best_metric)) r.best_metric = point.metric;
   r.train_seconds = point.seconds;
+  r.last_values = point.values;
   curves.push_back(point);
 }
 

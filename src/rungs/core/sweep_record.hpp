@@ -9,13 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "rungs/core/metrics.hpp"
 #include "rungs/core/scheduler.hpp"
 #include "rungs/core/search_space.hpp"
 #include "rungs/core/trial.hpp"
 
 namespace rungs::core {
 
-inline constexpr int kArchiveSchemaVersion = 1;
+// 2: metrics as data (one curve column per declared metric, /trials/last);
+// 1: the fixed train_loss, val_loss, val_accuracy columns (read only).
+inline constexpr int kArchiveSchemaVersion = 2;
 
 struct SweepMetadata {
   int schema_version = kArchiveSchemaVersion;
@@ -29,7 +32,9 @@ struct SweepMetadata {
   std::string hosts;         // one per rank, comma separated
   std::string devices;       // one per rank, comma separated
   int threads_per_rank = 1;  // BLAS/torch threads each rank ran with
-  std::string objective_metric = "val_accuracy";
+  // What every step reports, in order; the objective is one of them.
+  std::vector<MetricSpec> metrics;
+  std::string objective_metric;
   ObjectiveMode objective_mode = ObjectiveMode::kMax;
   std::string scheduler;     // e.g. "asha/promotion eta=3"
   std::vector<std::int64_t> rung_resources;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rungs/core/asha.hpp"
+#include "rungs/core/metrics.hpp"
 #include "rungs/core/scheduler.hpp"
 #include "rungs/core/search_space.hpp"
 #include "rungs/core/trial.hpp"
@@ -24,7 +25,7 @@ struct ModelSpec {
 };
 
 struct ObjectiveSpec {
-  std::string metric = "val_accuracy";  // val_accuracy, val_loss or train_loss
+  std::string metric;  // one of the SweepSpec's metrics
   ObjectiveMode mode = ObjectiveMode::kMax;
 };
 
@@ -96,6 +97,9 @@ struct SweepSpec {
   std::uint64_t seed = 0;
   DataSpec data;
   ModelSpec model;
+  // What every step of a trial reports, in order: the model's declared
+  // metrics for its task. The objective names one of them.
+  std::vector<MetricSpec> metrics;
   ObjectiveSpec objective;
   SchedulerSpec scheduler;
   SamplerSpec sampler;

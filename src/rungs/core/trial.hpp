@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rungs/core/ids.hpp"
 #include "rungs/core/search_space.hpp"
@@ -40,16 +41,22 @@ struct TrialRecord {
   double train_seconds = 0.0;    // time spent training, summed over jobs
   std::string error;
   ParamSet params;
+  // The last reported value of each of the sweep's metrics (SweepMetadata::
+  // metrics, in that order); empty until the trial's first step.
+  std::vector<double> last_values;
 };
 
-// One reported step of a trial (an epoch).
+// One reported step of a trial (an epoch): what its runner measured, and
+// the objective's value among it.
 struct CurvePoint {
   TrialId trial;
   std::int64_t step = 0;
+  // The objective's value: values[the objective's index], set by the sweep
+  // driver when the step arrives (a runner leaves it alone).
   double metric = 0.0;
-  double train_loss = 0.0;
-  double val_loss = 0.0;
-  double val_accuracy = 0.0;
+  // One value per metric the sweep declares (SweepMetadata::metrics), in
+  // that order.
+  std::vector<double> values;
   double seconds = 0.0;  // training seconds of the trial up to this step
 };
 

@@ -10,6 +10,7 @@
 
 #include "rungs/core/error.hpp"
 #include "rungs/io/hdf5_file.hpp"
+#include "rungs/train/task.hpp"
 
 // Layout (docs/archive.md is the user-facing description; keep them in step):
 //   root attributes      metadata; `format` = "rungs-archive" marks our files,
@@ -18,7 +19,9 @@
 //   /trials/params/<p>   one column per parameter; the spec is in the
 //                        dataset's attributes, the space's order in the
 //                        group's `order` attribute
-//   /curves/<column>     one row per reported step
+//   /trials/last/<m>     one column per metric: its last reported value
+//   /curves/<column>     one row per reported step; one column per metric
+//                        (root attributes `metrics`, `metric_modes`)
 //   /decisions/<column>  one row per scheduler decision
 // Columns of kCompressRows rows or more are chunked and compressed (shuffle
 // + deflate level 1), smaller ones contiguous; strings are fixed-length
@@ -78,9 +81,12 @@ void write_metadata(Hid root, const core::SweepMetadata& m) {
   write_string_attribute(root, "hosts", m.hosts);
   write_string_attribute(root, "devices", m.devices);
   write_int_attribute(root, "threads_per_rank", m.threads_per_rank);
+  std::vector<std::string> modes;
+  for (const core::MetricSpec& metric : m.metrics) modes.push_back(core::to_string(metric.better));
+  write_string_array_attribute(root, "metrics", core::metric_names(m.metrics));
+  write_string_array_attribute(root, "metric_modes", modes);
   write_string_attribute(root, "objective_metric", m.objective_metric);
-  write_string_attribute(root, "objective_mode",
-                         m.objective_mode == core::ObjectiveMode::kMax ? "max" : "min");
+  write_string_attribute(root, "objective_mode", core::to_string(m.objective_mode));
   write_string_attribute(root, "scheduler", m.scheduler);
   write_int_array_attribute(root, "rung_resources", m.rung_resources);
   write_string_attribute(root, "state", m.state);
@@ -184,6 +190,18 @@ void write_param_column(Hid g, const ParamSpec& s, const std::vector<core::Trial
   write_missing_value(dset.get(), s.type);
 }
 
+// /trials/last/<metric>: each trial's last reported value (NaN before its
+// first step), one column per metric in the root's `metrics` order.
+void write_last_values(Hid trials, const SweepRecord& record) {
+  Group g = create_group(trials, "last");
+  for (std::size_t k = 0; k < record.metadata.metrics.size(); ++k) {
+    put_column(g.get(), record.metadata.metrics[k].name,
+               column<double>(record.trials, [k](const core::TrialRecord& r) {
+                 return k < r.last_values.size() ? r.last_values[k] : kNaN;
+               }));
+  }
+}
+
 void write_params(Hid trials, const SweepRecord& record) {
   Group g = create_group(trials, "params");
   std::vector<std::string> order;
@@ -195,14 +213,17 @@ void write_params(Hid trials, const SweepRecord& record) {
   write_string_array_attribute(g.get(), "order", order);
 }
 
-void write_curves(Hid g, const std::vector<core::CurvePoint>& c) {
+void write_curves(Hid g, const std::vector<core::CurvePoint>& c,
+                  const std::vector<core::MetricSpec>& metrics) {
   using P = core::CurvePoint;
   put_column(g, "trial_id", column<std::int64_t>(c, [](const P& p) { return p.trial.value; }));
   put_column(g, "step", column<std::int64_t>(c, [](const P& p) { return p.step; }));
   put_column(g, "metric", column<double>(c, [](const P& p) { return p.metric; }));
-  put_column(g, "train_loss", column<double>(c, [](const P& p) { return p.train_loss; }));
-  put_column(g, "val_loss", column<double>(c, [](const P& p) { return p.val_loss; }));
-  put_column(g, "val_accuracy", column<double>(c, [](const P& p) { return p.val_accuracy; }));
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    put_column(g, metrics[k].name, column<double>(c, [k](const P& p) {
+                 return k < p.values.size() ? p.values[k] : kNaN;
+               }));
+  }
   put_column(g, "seconds", column<double>(c, [](const P& p) { return p.seconds; }));
 }
 
@@ -243,9 +264,10 @@ void fill_archive(const File& file, const SweepRecord& record, const ArchiveExtr
     Group trials = create_group(file.get(), "trials");
     write_trial_columns(trials.get(), record.trials);
     write_params(trials.get(), record);
+    write_last_values(trials.get(), record);
     if (extras) write_extras(file, trials.get(), *extras);
   }
-  write_curves(create_group(file.get(), "curves").get(), record.curves);
+  write_curves(create_group(file.get(), "curves").get(), record.curves, record.metadata.metrics);
   write_decisions(create_group(file.get(), "decisions").get(), record.decisions);
 }
 
@@ -303,6 +325,33 @@ int to_int(std::int64_t v, const std::string& what) {
   return static_cast<int>(v);
 }
 
+core::ObjectiveMode read_mode(const std::string& text, const std::string& what) {
+  const auto mode = core::parse_objective_mode(text);
+  if (!mode) throw Corrupt(what + " '" + text + "' is not max or min");
+  return *mode;
+}
+
+// Schema 1 had no metric list: its steps reported a classifier's three
+// fixed metrics, in this order.
+std::vector<core::MetricSpec> schema1_metrics() {
+  return train::task_metrics(train::Task::kClassification);
+}
+
+std::vector<core::MetricSpec> read_metric_specs(Hid root) {
+  const std::vector<std::string> names = read_string_array_attribute(root, "metrics");
+  const std::vector<std::string> modes = read_string_array_attribute(root, "metric_modes");
+  if (names.size() != modes.size()) {
+    throw Corrupt("attributes metrics and metric_modes differ in length");
+  }
+  std::vector<core::MetricSpec> metrics;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    metrics.push_back({names[i], read_mode(modes[i], "metric_modes")});
+  }
+  const std::string bad = core::check_metric_names(metrics);
+  if (!bad.empty()) throw Corrupt("attribute metrics: " + bad);
+  return metrics;
+}
+
 core::SweepMetadata read_metadata(Hid root) {
   core::SweepMetadata m;
   m.schema_version = to_int(read_int_attribute(root, "schema_version"), "schema_version");
@@ -316,12 +365,12 @@ core::SweepMetadata read_metadata(Hid root) {
   m.hosts = read_string_attribute(root, "hosts");
   m.devices = read_string_attribute(root, "devices");
   m.threads_per_rank = to_int(read_int_attribute(root, "threads_per_rank"), "threads_per_rank");
+  m.metrics = m.schema_version == 1 ? schema1_metrics() : read_metric_specs(root);
   m.objective_metric = read_string_attribute(root, "objective_metric");
-  std::string mode = read_string_attribute(root, "objective_mode");
-  if (mode != "max" && mode != "min") {
-    throw Corrupt("objective_mode '" + mode + "' is not max or min");
+  m.objective_mode = read_mode(read_string_attribute(root, "objective_mode"), "objective_mode");
+  if (!core::metric_index(m.metrics, m.objective_metric)) {
+    throw Corrupt("objective_metric '" + m.objective_metric + "' is not among the metrics");
   }
-  m.objective_mode = mode == "max" ? core::ObjectiveMode::kMax : core::ObjectiveMode::kMin;
   m.scheduler = read_string_attribute(root, "scheduler");
   m.rung_resources = read_int_array_attribute(root, "rung_resources");
   m.state = read_string_attribute(root, "state");
@@ -490,24 +539,48 @@ void read_params(const File& file, SweepRecord& record) {
   }
 }
 
-std::vector<core::CurvePoint> read_curves(const File& file) {
+std::vector<core::CurvePoint> read_curves(const File& file,
+                                          const std::vector<core::MetricSpec>& metrics) {
   TableReader t(file, "curves");
   std::vector<std::int64_t> id = t.ints("trial_id"), step = t.ints("step");
-  std::vector<double> metric = t.doubles("metric"), train_loss = t.doubles("train_loss"),
-                      val_loss = t.doubles("val_loss"), acc = t.doubles("val_accuracy"),
-                      seconds = t.doubles("seconds");
+  std::vector<double> metric = t.doubles("metric"), seconds = t.doubles("seconds");
+  std::vector<std::vector<double>> values;
+  for (const core::MetricSpec& m : metrics) values.push_back(t.doubles(m.name));
   std::vector<core::CurvePoint> out(t.rows());
   for (std::size_t i = 0; i < out.size(); ++i) {
     core::CurvePoint& p = out[i];
     p.trial = core::TrialId{id[i]};
     p.step = step[i];
     p.metric = metric[i];
-    p.train_loss = train_loss[i];
-    p.val_loss = val_loss[i];
-    p.val_accuracy = acc[i];
+    p.values.reserve(values.size());
+    for (const std::vector<double>& column : values) p.values.push_back(column[i]);
     p.seconds = seconds[i];
   }
   return out;
+}
+
+void read_last_values(const File& file, SweepRecord& record) {
+  TableReader t(file, "trials/last");
+  t.expect_rows(record.trials.size(), "/trials/trial_id");
+  std::vector<std::vector<double>> columns;
+  for (const core::MetricSpec& m : record.metadata.metrics) columns.push_back(t.doubles(m.name));
+  for (std::size_t i = 0; i < record.trials.size(); ++i) {
+    core::TrialRecord& r = record.trials[i];
+    if (r.resource == 0) continue;  // no step yet
+    for (const std::vector<double>& column : columns) r.last_values.push_back(column[i]);
+  }
+}
+
+// Schema 1 kept no last values: each trial's are those of its curve point at
+// the resource it reached (the step its `metric` came from).
+void derive_last_values(SweepRecord& record) {
+  for (const core::CurvePoint& p : record.curves) {
+    if (p.trial.value < 0 || p.trial.value >= static_cast<std::int64_t>(record.trials.size())) {
+      throw Corrupt("/curves/trial_id " + std::to_string(p.trial.value) + " is not a trial");
+    }
+    core::TrialRecord& r = record.trials[static_cast<std::size_t>(p.trial.value)];
+    if (p.step == r.resource) r.last_values = p.values;
+  }
 }
 
 std::vector<core::Decision> read_decisions(const File& file) {
@@ -605,7 +678,12 @@ SweepRecord read_record(const std::string& path) {
     record.trials = read_trial_columns(trials);
   }
   read_params(file, record);
-  record.curves = read_curves(file);
+  record.curves = read_curves(file, record.metadata.metrics);
+  if (record.metadata.schema_version == 1) {
+    derive_last_values(record);
+  } else {
+    read_last_values(file, record);
+  }
   record.decisions = read_decisions(file);
   return record;
 }
@@ -634,6 +712,8 @@ auto read_guarded(const std::string& path, Read read) -> decltype(read(path)) {
 void write_archive(const std::string& path, const SweepRecord& record,
                    const ArchiveExtras* extras) {
   if (extras) check_extras(*extras, record.trials.size());
+  const std::string bad_metrics = core::check_metric_names(record.metadata.metrics);
+  if (!bad_metrics.empty()) throw std::invalid_argument("write_archive: " + bad_metrics);
   write_file_atomically(path, [&](const File& file) { fill_archive(file, record, extras); });
 }
 

@@ -33,7 +33,8 @@ struct ArchiveExtras {
 // flushed and closed, then renamed over `path`. A reader never sees a
 // half-written archive and a crash leaves the previous version. `extras`,
 // when given, adds its columns and attribute; its per-trial columns must
-// have one entry per trial (std::invalid_argument otherwise).
+// have one entry per trial, and the record's metrics must pass
+// core::check_metric_names (std::invalid_argument otherwise).
 void write_archive(const std::string& path, const core::SweepRecord& record,
                    const ArchiveExtras* extras = nullptr);
 

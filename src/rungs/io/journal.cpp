@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "rungs/core/error.hpp"
+#include "rungs/io/codec.hpp"
 
 namespace rungs::io {
 namespace {
@@ -57,101 +58,6 @@ constexpr std::array<std::uint32_t, 256> make_crc_table() {
 }
 constexpr std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
 
-// --- little-endian encoding -------------------------------------------------
-
-// Appends fixed-width little-endian values whatever the host's byte order.
-class ByteWriter {
- public:
-  explicit ByteWriter(Bytes& out) : out_(out) {}
-  void u8(std::uint8_t v) { out_.push_back(v); }
-  void u32(std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<unsigned char>(v >> (8 * i)));
-  }
-  void u64(std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<unsigned char>(v >> (8 * i)));
-  }
-  void i32(std::int32_t v) { u32(static_cast<std::uint32_t>(v)); }
-  void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
-  void f64(double v) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &v, sizeof bits);
-    u64(bits);
-  }
-  void count(std::size_t n) {
-    if (n > 0xFFFFFFFFu) throw std::length_error("journal: a list or string over 4 GiB");
-    u32(static_cast<std::uint32_t>(n));
-  }
-  void str(const std::string& s) {
-    count(s.size());
-    out_.insert(out_.end(), s.begin(), s.end());
-  }
-
- private:
-  Bytes& out_;
-};
-
-// Reads what ByteWriter wrote; every read is bounds-checked, so a damaged
-// count or length can neither read past the payload nor allocate more than
-// the payload holds.
-class ByteReader {
- public:
-  ByteReader(const unsigned char* data, std::size_t size) : data_(data), size_(size) {}
-  std::uint8_t u8() {
-    need(1);
-    return data_[pos_++];
-  }
-  std::uint32_t u32() {
-    need(4);
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= std::uint32_t{data_[pos_++]} << (8 * i);
-    return v;
-  }
-  std::uint64_t u64() {
-    need(8);
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= std::uint64_t{data_[pos_++]} << (8 * i);
-    return v;
-  }
-  std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
-  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
-  double f64() {
-    std::uint64_t bits = u64();
-    double v;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-  }
-  bool flag() {
-    std::uint8_t v = u8();
-    if (v > 1) throw std::runtime_error("a boolean is " + std::to_string(v));
-    return v == 1;
-  }
-  // A count of items that take at least `min_item_bytes` each.
-  std::uint32_t count(std::size_t min_item_bytes) {
-    std::uint32_t n = u32();
-    if (std::uint64_t{n} * min_item_bytes > size_ - pos_) {
-      throw std::runtime_error("a count of " + std::to_string(n) + " exceeds the record");
-    }
-    return n;
-  }
-  std::string str() {
-    std::uint32_t n = count(1);
-    std::string s(reinterpret_cast<const char*>(data_ + pos_), n);
-    pos_ += n;
-    return s;
-  }
-  void expect_end() const {
-    if (pos_ != size_) throw std::runtime_error("trailing bytes after the event");
-  }
-
- private:
-  void need(std::size_t n) const {
-    if (n > size_ - pos_) throw std::runtime_error("the event ends early");
-  }
-  const unsigned char* data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
-
 // --- events -----------------------------------------------------------------
 
 bool nonzero(double v) {
@@ -165,9 +71,9 @@ bool job_is_set(const core::Job& j) {
          j.seed != 0 || j.bracket != 0 || !j.decision_steps.empty() || !j.params.items().empty();
 }
 
+// The point's `metric` is not journaled: replay takes it from the values.
 bool point_is_set(const core::CurvePoint& p) {
-  return p.trial.value != -1 || p.step != 0 || nonzero(p.metric) || nonzero(p.train_loss) ||
-         nonzero(p.val_loss) || nonzero(p.val_accuracy) || nonzero(p.seconds);
+  return p.trial.value != -1 || p.step != 0 || !p.values.empty() || nonzero(p.seconds);
 }
 
 bool end_is_set(const SweepEvent& e) {
@@ -211,88 +117,6 @@ core::Verdict verdict_from(std::uint8_t code) {
     case 3: return core::Verdict::kStop;
     default: throw std::runtime_error("verdict code " + std::to_string(code) + " is unknown");
   }
-}
-
-enum ValueTag : std::uint8_t { kDoubleTag = 0, kIntTag = 1, kStringTag = 2 };
-
-void put_params(ByteWriter& w, const core::ParamSet& params) {
-  w.count(params.items().size());
-  for (const auto& [name, value] : params.items()) {
-    w.str(name);
-    if (const auto* d = std::get_if<double>(&value)) {
-      w.u8(kDoubleTag);
-      w.f64(*d);
-    } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-      w.u8(kIntTag);
-      w.i64(*i);
-    } else {
-      w.u8(kStringTag);
-      w.str(std::get<std::string>(value));
-    }
-  }
-}
-
-core::ParamSet get_params(ByteReader& r) {
-  core::ParamSet params;
-  std::uint32_t n = r.count(6);  // name length, tag, at least one value byte
-  for (std::uint32_t i = 0; i < n; ++i) {
-    std::string name = r.str();
-    switch (r.u8()) {
-      case kDoubleTag: params.set(name, r.f64()); break;
-      case kIntTag: params.set(name, r.i64()); break;
-      case kStringTag: params.set(name, r.str()); break;
-      default: throw std::runtime_error("parameter '" + name + "' has an unknown value tag");
-    }
-  }
-  return params;
-}
-
-void put_job(ByteWriter& w, const core::Job& j) {
-  w.i64(j.trial.value);
-  w.i32(j.rung);
-  w.i64(j.from_resource);
-  w.i64(j.to_resource);
-  w.u64(j.seed);
-  w.i32(j.bracket);
-  w.count(j.decision_steps.size());
-  for (std::int64_t step : j.decision_steps) w.i64(step);
-  put_params(w, j.params);
-}
-
-core::Job get_job(ByteReader& r) {
-  core::Job j;
-  j.trial.value = r.i64();
-  j.rung = r.i32();
-  j.from_resource = r.i64();
-  j.to_resource = r.i64();
-  j.seed = r.u64();
-  j.bracket = r.i32();
-  std::uint32_t steps = r.count(8);
-  for (std::uint32_t i = 0; i < steps; ++i) j.decision_steps.push_back(r.i64());
-  j.params = get_params(r);
-  return j;
-}
-
-void put_point(ByteWriter& w, const core::CurvePoint& p) {
-  w.i64(p.trial.value);
-  w.i64(p.step);
-  w.f64(p.metric);
-  w.f64(p.train_loss);
-  w.f64(p.val_loss);
-  w.f64(p.val_accuracy);
-  w.f64(p.seconds);
-}
-
-core::CurvePoint get_point(ByteReader& r) {
-  core::CurvePoint p;
-  p.trial.value = r.i64();
-  p.step = r.i64();
-  p.metric = r.f64();
-  p.train_loss = r.f64();
-  p.val_loss = r.f64();
-  p.val_accuracy = r.f64();
-  p.seconds = r.f64();
-  return p;
 }
 
 void put_workers(ByteWriter& w, const std::vector<core::WorkerInfo>& workers) {
@@ -460,6 +284,15 @@ void check_header(const Bytes& file, const std::string& path, JournalContents& o
     return;
   }
   std::uint32_t version = read_u32_le(&file[sizeof kMagic]);
+  if (version < kJournalFormatVersion) {
+    throw InputError(path,
+                     "journal format version " + std::to_string(version) +
+                         " was written by an older rungs (this build reads format " +
+                         std::to_string(kJournalFormatVersion) +
+                         ", where steps carry any set of metrics)",
+                     "finish or resume the sweep with the rungs that started it; or move the "
+                     "journal aside, and rungs summary and export read the archive alone");
+  }
   if (version != kJournalFormatVersion) {
     throw InputError(path,
                      "journal format version " + std::to_string(version) +
@@ -506,7 +339,7 @@ std::vector<unsigned char> encode_journal_event(const SweepEvent& e) {
   w.i32(e.worker);
   if (sections & kWorkersSection) put_workers(w, e.workers);
   if (sections & kJobSection) put_job(w, e.job);
-  if (sections & kPointSection) put_point(w, e.point);
+  if (sections & kPointSection) put_report(w, e.point);
   if (sections & kVerdictSection) w.u8(verdict_code(e.verdict));
   if (sections & kEndSection) put_end(w, e);
   return out;
@@ -524,7 +357,7 @@ SweepEvent decode_journal_event(const unsigned char* data, std::size_t size) {
   e.worker = r.i32();
   if (sections & kWorkersSection) e.workers = get_workers(r);
   if (sections & kJobSection) e.job = get_job(r);
-  if (sections & kPointSection) e.point = get_point(r);
+  if (sections & kPointSection) e.point = get_report(r);
   if (sections & kVerdictSection) e.verdict = verdict_from(r.u8());
   if (sections & kEndSection) get_end(r, e);
   r.expect_end();

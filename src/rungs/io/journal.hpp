@@ -14,17 +14,16 @@
 //
 // File format (all integers little-endian, so journals move between machines):
 //
-//   header   "RUNGSJNL" (8 bytes), format version (u32, currently 1)
+//   header   "RUNGSJNL" (8 bytes), format version (u32, currently 2; a
+//            journal of format 1, whose steps had three fixed metrics, is
+//            refused, never misread)
 //   record   payload length (u32), CRC-32 (IEEE) of the payload (u32), payload
 //   payload  kind (u8), sections (u8 bit set), time (f64), worker (i32), then
 //            the sections named in the bit set, in this order:
 //              1  workers:  count (u32), then host, device (strings) per worker
-//              2  job:      trial (i64), rung (i32), from, to (i64), seed (u64),
-//                           bracket (i32), decision_steps (u32 count, i64 each),
-//                           params (u32 count; name, tag u8 0 double / 1 int /
-//                           2 string, value)
-//              4  point:    trial, step (i64), metric, train_loss, val_loss,
-//                           val_accuracy, seconds (f64)
+//              2  job:      a job in io/codec.hpp's encoding
+//              4  point:    a step report in io/codec.hpp's encoding (trial,
+//                           step, the values of the sweep's metrics, seconds)
 //              8  verdict:  u8 0 continue / 1 pause / 2 complete / 3 stop
 //              16 job end:  trial (i64), ok (u8), error (string),
 //                           interrupted_at (i64)
@@ -34,8 +33,9 @@
 // A record carries the section its kind owns (workers for kSession, job for
 // kJobStarted, point and verdict for kStep, job end for kJobEnded) and any
 // other section whose fields differ from their defaults, so every field of a
-// SweepEvent reads back as written while a step costs 79 bytes with its
-// framing, not ~200.
+// SweepEvent reads back as written (but a point's objective value, which
+// replay takes from its values) while a step with three metrics costs 75
+// bytes with its framing, not ~200.
 //
 // Durability: append() only buffers; sync() writes the batch with one write()
 // and one fdatasync(). An event is durable once the sync() after it returned;
@@ -50,7 +50,7 @@
 
 namespace rungs::io {
 
-inline constexpr std::uint32_t kJournalFormatVersion = 1;
+inline constexpr std::uint32_t kJournalFormatVersion = 2;
 
 // Where an archive's journal lives: "<archive>.journal".
 inline std::string journal_path(const std::string& archive_path) {

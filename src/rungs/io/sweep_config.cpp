@@ -18,7 +18,8 @@
 #include "rungs/core/duration.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/core/factory.hpp"
-#include "rungs/core/model_catalog.hpp"
+#include "rungs/train/model_catalog.hpp"
+#include "rungs/train/task.hpp"
 
 namespace rungs::io {
 namespace {
@@ -62,7 +63,6 @@ const Keys kFloatKeys = {"type", "low", "high", "log", "grid", "value", "when"};
 const Keys kIntKeys = {"type", "low", "high", "log", "choices", "step", "value", "when"};
 const Keys kCategoricalKeys = {"type", "choices", "weights", "value", "when"};
 const Keys kFixedKeys = {"type", "value", "when"};
-const Keys kMetrics = {"val_accuracy", "val_loss", "train_loss"};
 // A billion trials: far past any sweep, and it keeps trial ids, counts and
 // per-trial records far inside memory and 64-bit arithmetic.
 constexpr std::int64_t kMaxTrials = 1000000000;
@@ -209,7 +209,7 @@ InputError unknown_key(const std::string& where, const std::string& parent, cons
 
 Keys hyperparameter_names(const std::string& kind) {
   Keys names;
-  for (const auto& hp : core::model_hyperparameters(kind)) names.push_back(hp.name);
+  for (const auto& hp : train::model_hyperparameters(kind)) names.push_back(hp.name);
   return names;
 }
 
@@ -420,7 +420,7 @@ core::DataSpec read_data(const Locator& loc, const Field& f) {
 core::ModelSpec read_model(const Locator& loc, const Field& f) {
   const Entries e = entries(loc, f, keys_of("model"));
   core::ModelSpec m;
-  if (const Field* k = find(e, "kind")) m.kind = as_enum(loc, *k, core::model_kinds());
+  if (const Field* k = find(e, "kind")) m.kind = as_enum(loc, *k, train::model_kinds());
   return m;
 }
 
@@ -429,12 +429,16 @@ core::ObjectiveMode read_mode(const Locator& loc, const Field& f) {
                                                   : core::ObjectiveMode::kMin;
 }
 
-core::ObjectiveSpec read_objective(const Locator& loc, const Field& f) {
+// The objective names one of the model's declared metrics (by default its
+// task's usual one); its mode defaults to the metric's own direction.
+core::ObjectiveSpec read_objective(const Locator& loc, const Field& f,
+                                   const std::vector<core::MetricSpec>& metrics,
+                                   const std::string& default_metric) {
   const Entries e = entries(loc, f, keys_of("objective"));
   core::ObjectiveSpec o;
-  if (const Field* m = find(e, "metric")) o.metric = as_enum(loc, *m, kMetrics);
-  // Accuracy is to be maximised and losses minimised, unless mode says otherwise.
-  o.mode = o.metric == "val_accuracy" ? core::ObjectiveMode::kMax : core::ObjectiveMode::kMin;
+  o.metric = default_metric;
+  if (const Field* m = find(e, "metric")) o.metric = as_enum(loc, *m, core::metric_names(metrics));
+  o.mode = metrics[*core::metric_index(metrics, o.metric)].better;
   if (const Field* m = find(e, "mode")) o.mode = read_mode(loc, *m);
   return o;
 }
@@ -577,10 +581,10 @@ core::TrainingSpec read_training(const Locator& loc, const Field& f) {
 // ---------------------------------------------------------------------------
 // The search space.
 
-const core::ModelHyperparameter& model_hyperparameter(const Locator& loc, const Field& f,
+const train::ModelHyperparameter& model_hyperparameter(const Locator& loc, const Field& f,
                                                       const std::string& name,
                                                       const std::string& kind) {
-  for (const auto& hp : core::model_hyperparameters(kind)) {
+  for (const auto& hp : train::model_hyperparameters(kind)) {
     if (hp.name == name) return hp;
   }
   throw unknown_hyperparameter(loc.where(f), name, kind);
@@ -717,7 +721,7 @@ core::ParamSpec read_categorical_param(const Locator& loc, const Field& f, const
 // The model must understand the values: an int stays an int, a float may be
 // searched over ints, a categorical must use values the model knows.
 void check_fits_model(const Locator& loc, const Field& f, const core::ParamSpec& p,
-                      const core::ModelHyperparameter& hp, const std::string& kind) {
+                      const train::ModelHyperparameter& hp, const std::string& kind) {
   const bool fits =
       p.type == hp.type || (hp.type == core::ParamType::kFloat && p.type == core::ParamType::kInt);
   if (!fits) {
@@ -748,7 +752,7 @@ core::ParamSpec read_fixed_param(const Locator& loc, const Entries& e, core::Par
 
 core::ParamSpec read_param(const Locator& loc, const Field& f, const std::string& name,
                            const std::string& kind, const core::SearchSpace& earlier) {
-  const core::ModelHyperparameter& hp = model_hyperparameter(loc, f, name, kind);
+  const train::ModelHyperparameter& hp = model_hyperparameter(loc, f, name, kind);
   const Entries e = entries(loc, f, keys_of("space.*"));
   const core::ParamType type = read_param_type(loc, f, e);
   check_keys_fit_type(loc, f, e, type);
@@ -831,7 +835,11 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
   if (const Field* s = find(e, "seed")) spec.seed = as_uint64(loc, *s);
   spec.data = read_data(loc, require(loc, top, e, "data", "add data: {path: FILE.h5}"));
   spec.model = read_model(loc, section(e, "model"));
-  spec.objective = read_objective(loc, section(e, "objective"));
+  // Every built-in model is a classifier for now.
+  const train::Task task = train::Task::kClassification;
+  spec.metrics = train::task_metrics(task);
+  spec.objective =
+      read_objective(loc, section(e, "objective"), spec.metrics, train::default_objective(task));
   spec.scheduler = read_scheduler(loc, section(e, "scheduler"));
   spec.sampler = read_sampler(loc, section(e, "sampler"));
   spec.space =
@@ -1010,7 +1018,15 @@ std::string nearest_key(const std::string& key, const std::vector<std::string>& 
       best_distance = d;
     }
   }
-  return best;
+  if (!best.empty() || k.size() < 3) return best;
+  // A part of exactly one name ("accuracy" in "val_accuracy") names it too.
+  std::string holder;
+  for (const auto& c : candidates) {
+    if (lower(c).find(k) == std::string::npos) continue;
+    if (!holder.empty()) return "";
+    holder = c;
+  }
+  return holder;
 }
 
 core::SweepSpec parse_sweep_config(const std::string& yaml_text, const std::string& source_name,

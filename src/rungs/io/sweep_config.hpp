@@ -27,8 +27,9 @@ core::SweepSpec parse_sweep_config(const std::string& yaml_text, const std::stri
 // "--shard TEXT", on anything else.
 core::Shard parse_shard(const std::string& text);
 
-// The valid key among `candidates` closest to `key` by edit distance, or ""
-// when none is close enough to be a plausible typo.
+// The valid key among `candidates` closest to `key` by edit distance, else
+// the one candidate that contains `key` ("accuracy" -> "val_accuracy"), or
+// "" when none is close enough to be a plausible typo.
 std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates);
 
 // Every key the reader accepts, as dotted paths in sorted order: "name",

@@ -50,19 +50,14 @@ void Coordinator::handle(const Envelope& e) {
       break;
     case Tag::kStep: {
       const StepMessage s = decode_step(e.payload);
-      core::CurvePoint p;
-      p.trial = s.trial;
-      p.step = s.metrics.step;
-      p.train_loss = s.metrics.train_loss;
-      p.val_loss = s.metrics.val_loss;
-      p.val_accuracy = s.metrics.val_accuracy;
-      p.seconds = s.metrics.seconds;
-      const bool stop = driver_.step_reported(w, p) == core::Verdict::kStop;
-      note_checkpoint(p.trial, p.step);
+      const core::TrialId trial = s.point.trial;
+      const std::int64_t step = s.point.step;
+      const bool stop = driver_.step_reported(w, s.point) == core::Verdict::kStop;
+      note_checkpoint(trial, step);
       if (s.wants_verdict) {
-        send_later(e.rank, Tag::kVerdict, encode(VerdictMessage{s.trial, stop}));
+        send_later(e.rank, Tag::kVerdict, encode(VerdictMessage{trial, stop}));
       } else if (stop) {
-        send_later(e.rank, Tag::kStopTrial, encode_stop(s.trial));
+        send_later(e.rank, Tag::kStopTrial, encode_stop(trial));
       }
       break;
     }

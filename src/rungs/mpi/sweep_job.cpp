@@ -145,6 +145,15 @@ StartMode decide_start(const std::string& path, const core::SweepSpec& spec, boo
                            "choose another --archive path");
   }
   if (overwrite) return StartMode::kFresh;
+  if (archived->metadata.schema_version < core::kArchiveSchemaVersion) {
+    throw core::InputError(
+        path,
+        "the archive has schema version " + std::to_string(archived->metadata.schema_version) +
+            ", written by an older rungs; this build reads it (rungs summary, export, merge) but "
+            "does not continue it",
+        "continue it with the rungs that started it; or pass --overwrite to start it again, or "
+        "choose another --archive path");
+  }
   if (io::config_fingerprint(archived->metadata.config_yaml) !=
       io::config_fingerprint(spec.yaml_text)) {
     throw core::InputError(path,
@@ -273,6 +282,7 @@ core::SweepRecord new_record(const SweepSetup& s, const SweepOptions& o, int mpi
   m.hosts = join(workers, true);
   m.devices = join(workers, false);
   m.threads_per_rank = s.threads;
+  m.metrics = s.spec.metrics;
   m.objective_metric = s.spec.objective.metric;
   m.objective_mode = s.spec.objective.mode;
   m.scheduler = describe_scheduler(s.spec);

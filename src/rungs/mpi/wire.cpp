@@ -1,5 +1,7 @@
 #include "rungs/mpi/wire.hpp"
 
+#include "rungs/io/codec.hpp"
+
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
@@ -57,76 +59,47 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-enum class ValueKind : std::uint8_t { kDouble = 0, kInt = 1, kString = 2 };
-
 }  // namespace
 
+// Jobs and step reports in the journal's encoding (io/codec.hpp): one codec
+// for every field, wherever a job or a report goes.
 Bytes encode(const core::Job& job) {
-  Writer w;
-  w.put(job.trial.value);
-  w.put(job.rung);
-  w.put(job.from_resource);
-  w.put(job.to_resource);
-  w.put(job.seed);
-  w.put<std::uint32_t>(static_cast<std::uint32_t>(job.decision_steps.size()));
-  for (std::int64_t step : job.decision_steps) w.put(step);
-  w.put<std::uint32_t>(static_cast<std::uint32_t>(job.params.items().size()));
-  for (const auto& [name, value] : job.params.items()) {
-    w.put_string(name);
-    if (const auto* d = std::get_if<double>(&value)) {
-      w.put(ValueKind::kDouble);
-      w.put(*d);
-    } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-      w.put(ValueKind::kInt);
-      w.put(*i);
-    } else {
-      w.put(ValueKind::kString);
-      w.put_string(std::get<std::string>(value));
-    }
-  }
-  return w.take();
+  std::vector<unsigned char> out;
+  io::ByteWriter w(out);
+  io::put_job(w, job);
+  return Bytes(out.begin(), out.end());
 }
 
 core::Job decode_job(const Bytes& bytes) {
-  Reader r(bytes);
-  core::Job job;
-  job.trial.value = r.get<std::int64_t>();
-  job.rung = r.get<int>();
-  job.from_resource = r.get<std::int64_t>();
-  job.to_resource = r.get<std::int64_t>();
-  job.seed = r.get<std::uint64_t>();
-  const auto steps = r.get<std::uint32_t>();
-  for (std::uint32_t i = 0; i < steps; ++i) job.decision_steps.push_back(r.get<std::int64_t>());
-  const auto n = r.get<std::uint32_t>();
-  for (std::uint32_t i = 0; i < n; ++i) {
-    std::string name = r.get_string();
-    switch (r.get<ValueKind>()) {
-      case ValueKind::kDouble: job.params.set(name, r.get<double>()); break;
-      case ValueKind::kInt: job.params.set(name, r.get<std::int64_t>()); break;
-      case ValueKind::kString: job.params.set(name, r.get_string()); break;
-      default: throw std::runtime_error("wire: bad parameter kind");
-    }
+  io::ByteReader r(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  try {
+    core::Job job = io::get_job(r);
+    r.expect_end();
+    return job;
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("wire: job: ") + e.what());
   }
-  r.expect_end();
-  return job;
 }
 
 Bytes encode(const StepMessage& s) {
-  Writer w;
-  w.put(s.trial.value);
-  w.put(s.metrics);
-  w.put<std::uint8_t>(s.wants_verdict ? 1 : 0);
-  return w.take();
+  std::vector<unsigned char> out;
+  io::ByteWriter w(out);
+  io::put_report(w, s.point);
+  w.flag(s.wants_verdict);
+  return Bytes(out.begin(), out.end());
 }
 
 StepMessage decode_step(const Bytes& bytes) {
-  Reader r(bytes);
-  StepMessage s;
-  s.trial.value = r.get<std::int64_t>();
-  s.metrics = r.get<train::StepMetrics>();
-  s.wants_verdict = r.get<std::uint8_t>() != 0;
-  r.expect_end();
-  return s;
+  io::ByteReader r(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  try {
+    StepMessage s;
+    s.point = io::get_report(r);
+    s.wants_verdict = r.flag();
+    r.expect_end();
+    return s;
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("wire: step: ") + e.what());
+  }
 }
 
 Bytes encode(const JobEndMessage& e) {

@@ -1,11 +1,13 @@
 #pragma once
 // Messages between rank 0 and the workers, as byte buffers sent with
-// MPI_BYTE. The protocol, for each worker w:
+// MPI_BYTE; jobs and step reports in io/codec.hpp's encoding, the one the
+// journal uses. The protocol, for each worker w:
 //
 //   1. w -> 0  kReady        w is idle and wants work (sent once at start).
 //   2. 0 -> w  kJob          a Job: trial, rung, resources, params, seed.
 //              or kShutdown  the sweep is over; w leaves its loop.
-//   3. w -> 0  kStep         after every epoch: trial and StepMetrics. At the
+//   3. w -> 0  kStep         after every epoch: the step's report (trial, step,
+//                            one value per declared metric, seconds). At the
 //                            job's decision steps (Job::decision_steps: rung
 //                            ends in stopping mode, every step for median
 //                            stopping) the step asks for a verdict and w
@@ -27,7 +29,7 @@
 #include <vector>
 
 #include "rungs/core/scheduler.hpp"
-#include "rungs/train/trial_runner.hpp"
+#include "rungs/core/trial.hpp"
 
 namespace rungs::mpi {
 
@@ -49,8 +51,7 @@ enum class Tag : int {
 using Bytes = std::vector<char>;
 
 struct StepMessage {
-  core::TrialId trial;
-  train::StepMetrics metrics;
+  core::CurvePoint point;      // the step report; its `metric` is not sent
   bool wants_verdict = false;  // the worker waits for a kVerdict
 };
 

@@ -16,9 +16,9 @@ void run_worker(WorkerLink& link, train::TrialRunner& runner) {
     JobEndMessage end{job->trial, true, "", -1};
     try {
       const auto& decide = job->decision_steps;
-      const train::RunOutcome outcome = runner.run(*job, [&](const train::StepMetrics& m) {
-        const bool ask = std::find(decide.begin(), decide.end(), m.step) != decide.end();
-        link.send(Tag::kStep, encode(StepMessage{job->trial, m, ask}));
+      const train::RunOutcome outcome = runner.run(*job, [&](const core::CurvePoint& point) {
+        const bool ask = std::find(decide.begin(), decide.end(), point.step) != decide.end();
+        link.send(Tag::kStep, encode(StepMessage{point, ask}));
         const bool go_on = ask ? link.wait_for_verdict(job->trial) : !link.stop_requested(job->trial);
         if (!go_on) return train::StepAction::kStop;
         if (link.drain_requested()) return train::StepAction::kSuspend;

@@ -18,6 +18,7 @@
 #include "rungs/core/error.hpp"
 #include "rungs/core/seeding.hpp"
 #include "rungs/io/posix_file.hpp"
+#include "rungs/train/task.hpp"
 #include "rungs/train/trial_runner.hpp"
 
 namespace rungs::train {
@@ -259,8 +260,10 @@ class MlpRunner : public TrialRunner {
           core::splitmix64(job.seed ^ static_cast<std::uint64_t>(st.epoch + 1));
       at::Generator gen = at::detail::createCPUGenerator(epoch_seed);
       if (device_.is_cuda()) torch::cuda::manual_seed_all(epoch_seed);
-      StepMetrics m;
-      m.train_loss = train_epoch(st, batch, st.epoch + 1, gen, job_start);
+      core::CurvePoint m;
+      m.trial = job.trial;
+      m.values.assign(classification::kMetricCount, 0.0);
+      m.values[classification::kTrainLoss] = train_epoch(st, batch, st.epoch + 1, gen, job_start);
       evaluate(st, m);
       st.epoch += 1;
       st.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
@@ -336,7 +339,7 @@ class MlpRunner : public TrialRunner {
     return total / static_cast<double>(std::max<std::int64_t>(batches, 1));
   }
 
-  void evaluate(TrialState& st, StepMetrics& m) {
+  void evaluate(TrialState& st, core::CurvePoint& m) {
     torch::NoGradGuard no_grad;
     st.net->eval();
     const std::int64_t n = val_.x.size(0);
@@ -352,8 +355,8 @@ class MlpRunner : public TrialRunner {
                       .item<double>();
       correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
     }
-    m.val_loss = loss_sum / static_cast<double>(n);
-    m.val_accuracy = static_cast<double>(correct) / static_cast<double>(n);
+    m.values[classification::kValLoss] = loss_sum / static_cast<double>(n);
+    m.values[classification::kValAccuracy] = static_cast<double>(correct) / static_cast<double>(n);
   }
 
   RunnerOptions options_;

@@ -9,18 +9,10 @@
 #include <vector>
 
 #include "rungs/core/scheduler.hpp"
+#include "rungs/core/trial.hpp"
 #include "rungs/io/dataset.hpp"
 
 namespace rungs::train {
-
-// What a trial reports after each step (epoch).
-struct StepMetrics {
-  std::int64_t step = 0;      // epochs trained so far, this one included
-  double train_loss = 0.0;    // mean over the epoch's minibatches
-  double val_loss = 0.0;
-  double val_accuracy = 0.0;
-  double seconds = 0.0;       // training seconds of the trial so far, all jobs
-};
 
 // What the runner does after a step.
 enum class StepAction {
@@ -29,8 +21,11 @@ enum class StepAction {
   kSuspend,   // a graceful stop of the sweep: save the state at this step, end the job
 };
 
-// Called after every step.
-using StepCallback = std::function<StepAction(const StepMetrics&)>;
+// Called after every step (epoch) with the step's report: the trial, the
+// epochs trained so far (this one included), one value per metric of the
+// runner's task (task_metrics, in that order) and the trial's training
+// seconds so far, all jobs.
+using StepCallback = std::function<StepAction(const core::CurvePoint&)>;
 
 struct RunOutcome {
   std::int64_t suspended_at = -1;  // >= 0: the state was saved at this epoch (kSuspend)

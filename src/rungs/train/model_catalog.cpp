@@ -1,6 +1,8 @@
-#include "rungs/core/model_catalog.hpp"
+#include "rungs/train/model_catalog.hpp"
 
-namespace rungs::core {
+namespace rungs::train {
+
+using core::ParamType;
 
 std::vector<std::string> model_kinds() { return {"mlp"}; }
 
@@ -20,4 +22,4 @@ const std::vector<ModelHyperparameter>& model_hyperparameters(const std::string&
   return kind == "mlp" ? kMlp : kNone;
 }
 
-}  // namespace rungs::core
+}  // namespace rungs::train
