@@ -405,6 +405,10 @@ TEST(Archive, DocsPandasSnippetLoadsTrialsAndCurves) {
                        "assert trials.loc[0, 'optimizer'] == 'adam,w'\n"
                        "assert int(trials.loc[0, 'seed']) == 0xFFFFFFFFFFFFFFF0\n"
                        "assert len(curves) == 3 and 'lr' in curves.columns, curves\n"
+                       "assert metrics == ['train_mse', 'val_loss', 'val_r2'], metrics\n"
+                       "assert list(curves['val_r2'][:2]) == [0.6, 0.8], curves\n"
+                       "assert trials.loc[0, 'last_val_loss'] == 0.25, trials\n"
+                       "assert trials['last_val_r2'].isna().tolist() == [False, True, True]\n"
                        "assert len(decisions) == 4\n"
                        "assert meta['sweep_name'] == 'demo-sweep'\n";
   std::ofstream(dir + "/check.py") << script;
