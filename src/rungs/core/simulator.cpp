@@ -381,7 +381,7 @@ void Simulator::start_jobs(SweepDriver& driver) {
   }
 }
 
-void Simulator::on_step(SweepDriver& driver, SweepRecord& record, int w, bool keep_curves) {
+void Simulator::on_step(SweepDriver& driver, const SweepRecord& record, int w) {
   Worker& k = workers_[static_cast<std::size_t>(w)];
   ++k.step;
   ++reports_;
@@ -397,8 +397,7 @@ void Simulator::on_step(SweepDriver& driver, SweepRecord& record, int w, bool ke
   }
   p.seconds = static_cast<double>(k.step) * k.profile.epoch_seconds;
   longest_trial_ = std::max(longest_trial_, p.seconds);
-  const Verdict v = driver.step_reported(WorkerId{w}, p);
-  if (!keep_curves) record.curves.clear();
+  const Verdict v = driver.step_reported(WorkerId{w}, std::move(p));
   if (v == Verdict::kContinue && k.step < k.to_resource) {
     schedule_step(w);
   } else {
@@ -415,6 +414,7 @@ SimulationReport Simulator::run(Scheduler& scheduler, SweepRecord* record) {
   describe_simulation(spec_, options_, scratch.metadata);
   SweepRecord& r = record ? *record : scratch;
   if (r.metadata.rung_resources.empty()) r.metadata = scratch.metadata;
+  scratch.keep_curves = false;  // without a record, nobody reads them
   std::vector<WorkerInfo> infos(workers_.size(), WorkerInfo{"simulated", "virtual"});
   SweepDriver driver(scheduler, r, clock_, std::move(infos));
   for (int w = 0; w < options_.workers; ++w) driver.worker_ready(WorkerId{w});
@@ -423,7 +423,7 @@ SimulationReport Simulator::run(Scheduler& scheduler, SweepRecord* record) {
     const Event e = events_.top();
     events_.pop();
     advance_to(e.time);
-    on_step(driver, r, e.worker, record != nullptr);
+    on_step(driver, r, e.worker);
     start_jobs(driver);
   }
   if (!driver.finished()) {

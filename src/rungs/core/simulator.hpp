@@ -229,7 +229,7 @@ class Simulator {
   void advance_to(double t);
   void start_jobs(SweepDriver& driver);
   void schedule_step(int w);
-  void on_step(SweepDriver& driver, SweepRecord& record, int w, bool keep_curves);
+  void on_step(SweepDriver& driver, const SweepRecord& record, int w);
   void end_job(SweepDriver& driver, int w);
   SimulationReport make_report(const SweepRecord& record, double makespan) const;
 

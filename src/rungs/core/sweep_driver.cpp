@@ -78,7 +78,7 @@ Verdict SweepDriver::process_step(WorkerId w, CurvePoint& point) {
   if (!live) {
     // A stopped trial's worker may finish one more step before it hears the
     // stop: keep the real data point, but the scheduler has moved on.
-    record_.curves.push_back(point);
+    if (record_.keep_curves) record_.curves.push_back(point);
     return Verdict::kStop;
   }
   reported_[point.trial.value] = point.step;
@@ -93,13 +93,15 @@ Verdict SweepDriver::process_step(WorkerId w, CurvePoint& point) {
 
 Verdict SweepDriver::step_reported(WorkerId w, CurvePoint point) {
   const Verdict v = process_step(w, point);
-  SweepEvent e;
-  e.kind = SweepEventKind::kStep;
-  e.time = elapsed();
-  e.worker = w.value;
-  e.point = point;
-  e.verdict = v;
-  emit(e);
+  if (sink_) {  // the most frequent event: built only when someone listens
+    SweepEvent e;
+    e.kind = SweepEventKind::kStep;
+    e.time = elapsed();
+    e.worker = w.value;
+    e.point = std::move(point);
+    e.verdict = v;
+    emit(e);
+  }
   return v;
 }
 

@@ -52,7 +52,7 @@ void SweepRecord::on_step(const CurvePoint& point) {
   if (better(metadata.objective_mode, point.metric, r.best_metric)) r.best_metric = point.metric;
   r.train_seconds = point.seconds;
   r.last_values = point.values;
-  curves.push_back(point);
+  if (keep_curves) curves.push_back(point);
 }
 
 void SweepRecord::on_job_ended(TrialId t, Verdict verdict, double now) {

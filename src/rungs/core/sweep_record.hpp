@@ -63,6 +63,9 @@ class SweepRecord {
   std::vector<TrialRecord> trials;  // trials[i].id == i
   std::vector<CurvePoint> curves;
   std::vector<Decision> decisions;
+  // false: steps update the trials but are not kept in `curves` (the
+  // simulator at scale, where nobody reads them).
+  bool keep_curves = true;
 
   // Updates from the sweep as it runs. `now` is seconds since the sweep started.
   void on_job_started(const Job& job, int rank, const std::string& host,
