@@ -67,6 +67,53 @@ case "$case_name" in
     grep -q "best: trial" summary.txt || fail "summary: $(cat summary.txt)"
     [ -z "$(ls runs/a.h5.tmp* 2>/dev/null)" ] || fail "temporary archive files left behind"
     ;;
+  metrics_as_data)
+    # Every metric the model declares is recorded; the objective names any.
+    make_data; write_config
+    printf 'objective: {metric: val_loss}\n' >>sweep.yaml
+    sweep --config sweep.yaml --archive a.h5 >log.txt 2>&1 || fail "sweep: $(cat log.txt)"
+    "$RUNGS" summary a.h5 >summary.txt || fail "summary failed"
+    grep -q "objective: val_loss (min)" summary.txt || fail "summary: $(cat summary.txt)"
+    grep -Eq "^  last step: train_loss [0-9.]+ val_loss [0-9.]+ val_accuracy [0-9.]+$" summary.txt \
+      || fail "no last-step line: $(cat summary.txt)"
+    "$RUNGS" export a.h5 --table curves >curves.csv || fail "export curves"
+    [ "$(head -1 curves.csv)" = "trial_id,step,metric,train_loss,val_loss,val_accuracy,seconds" ] \
+      || fail "curves header: $(head -1 curves.csv)"
+    # The objective column is the val_loss column, row by row.
+    awk -F, 'NR > 1 && $3 != $5 { bad = 1 } END { exit bad }' curves.csv \
+      || fail "metric differs from val_loss: $(head -3 curves.csv)"
+    "$RUNGS" export a.h5 --table trials >trials.csv || fail "export trials"
+    head -1 trials.csv | grep -q ",error,train_loss,val_loss,val_accuracy,lr$" \
+      || fail "trials header: $(head -1 trials.csv)"
+    # A metric the model does not declare: the nearest is suggested.
+    rm -rf a.h5 a.h5.journal a.h5.checkpoints; write_config
+    printf 'objective: {metric: accuracy}\n' >>sweep.yaml
+    expect_error "sweep.yaml:[0-9]+: objective.metric: 'accuracy' is not a valid value \(did you mean 'val_accuracy'\? valid values are: train_loss, val_loss, val_accuracy\)" \
+      sweep --config sweep.yaml --archive a.h5
+    no_archive
+    ;;
+  schema1_archive)
+    # An archive of schema 1 (written by rungs before metrics were data) is
+    # read by summary, export and merge, and refused by a resume.
+    cp "$SOURCE_DIR/tests/data/archive_v1.h5" a.h5 || fail "no fixture"
+    "$RUNGS" summary a.h5 >summary.txt || fail "summary of schema 1: $(cat summary.txt)"
+    grep -q "best: trial 1, val_accuracy 0.8700 after 3 epochs" summary.txt || fail "$(cat summary.txt)"
+    grep -q "last step: train_loss 0.3661 val_loss 0.3057 val_accuracy 0.8700" summary.txt \
+      || fail "$(cat summary.txt)"
+    "$RUNGS" export a.h5 --table curves >curves.csv || fail "export of schema 1"
+    [ "$(sed -n 2p curves.csv)" = "0,1,0.79,0.9311919331550598,0.6593834686279297,0.79,0.017457231" ] \
+      || fail "curves row: $(sed -n 2p curves.csv)"
+    cp a.h5 b.h5
+    "$RUNGS" merge a.h5 b.h5 -o m.h5 >merge.txt 2>&1 || fail "merge of schema 1: $(cat merge.txt)"
+    "$RUNGS" summary m.h5 | grep -q "trials: 16" || fail "merged: $("$RUNGS" summary m.h5)"
+    "$PYTHON" -c "import h5py, sys; f = h5py.File('m.h5'); sys.exit(0 if f.attrs['schema_version'] == 2 and list(f.attrs['metrics']) == ['train_loss', 'val_loss', 'val_accuracy'] and len(f['trials/last/val_accuracy']) == 16 else 1)" \
+      || fail "the merged archive is not schema 2 with the three metrics"
+    before=$(md5sum a.h5)
+    expect_error "a.h5: the archive has schema version 1, written by an older rungs; this build reads it \(rungs summary, export, merge\) but does not continue it \(continue it with the rungs that started it; or pass --overwrite" \
+      sweep --resume a.h5
+    [ "$(md5sum a.h5)" = "$before" ] || fail "the refused resume changed the archive"
+    [ ! -e a.h5.lock ] || fail "the refused resume left a lock"
+    ;;
   help)
     "$RUNGS_SWEEP" --help | grep -q -- "--config" || fail "rungs-sweep --help"
     "$RUNGS" --help | grep -q "summary" || fail "rungs --help"

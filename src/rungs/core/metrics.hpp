@@ -5,9 +5,9 @@
 // called: the wire, the journal, the archive and the export carry whatever
 // set the sweep declares.
 //
-//   std::vector<MetricSpec> declared = {{"train_loss", ObjectiveMode::kMin},
-//                                       {"val_accuracy", ObjectiveMode::kMax}};
-//   std::size_t objective = *metric_index(declared, "val_accuracy");  // 1
+//   std::vector<MetricSpec> declared = {{"loss", ObjectiveMode::kMin},
+//                                       {"r2", ObjectiveMode::kMax}};
+//   std::size_t objective = *metric_index(declared, "r2");  // 1
 //   double value = point.values[objective];
 #include <cstddef>
 #include <optional>

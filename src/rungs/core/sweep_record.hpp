@@ -17,7 +17,7 @@
 namespace rungs::core {
 
 // 2: metrics as data (one curve column per declared metric, /trials/last);
-// 1: the fixed train_loss, val_loss, val_accuracy columns (read only).
+// 1: a classifier's three fixed metric columns (read only).
 inline constexpr int kArchiveSchemaVersion = 2;
 
 struct SweepMetadata {
@@ -90,7 +90,7 @@ class SweepRecord {
 };
 
 // A progress line for batch logs, e.g.
-// "[2m05s] running 3 paused 6 | completed 4 stopped 3 failed 1 | best val_accuracy 0.9312 (trial 7) |
+// "[2m05s] running 3 paused 6 | completed 4 stopped 3 failed 1 | best accuracy 0.9312 (trial 7) |
 //  rungs 1:17 3:5 9:1 | 0.41 results/s"
 std::string progress_line(const SweepRecord& record, double elapsed_seconds);
 

@@ -1019,7 +1019,7 @@ std::string nearest_key(const std::string& key, const std::vector<std::string>& 
     }
   }
   if (!best.empty() || k.size() < 3) return best;
-  // A part of exactly one name ("accuracy" in "val_accuracy") names it too.
+  // A part of exactly one name ("mse" in "val_mse") names it too.
   std::string holder;
   for (const auto& c : candidates) {
     if (lower(c).find(k) == std::string::npos) continue;

@@ -28,7 +28,7 @@ core::SweepSpec parse_sweep_config(const std::string& yaml_text, const std::stri
 core::Shard parse_shard(const std::string& text);
 
 // The valid key among `candidates` closest to `key` by edit distance, else
-// the one candidate that contains `key` ("accuracy" -> "val_accuracy"), or
+// the one candidate that contains `key` ("mse" -> "val_mse"), or
 // "" when none is close enough to be a plausible typo.
 std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates);
 

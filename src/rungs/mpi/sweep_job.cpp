@@ -109,8 +109,22 @@ int threads_per_worker(int configured, int workers_on_node) {
   return std::max(1, cores / std::max(1, workers_on_node));
 }
 
+// An archive of an older schema is read by `rungs` but never continued: its
+// journal's format is older too.
+void refuse_older_schema(const std::string& path, const core::SweepRecord& archived) {
+  const int version = archived.metadata.schema_version;
+  if (version >= core::kArchiveSchemaVersion) return;
+  throw core::InputError(
+      path,
+      "the archive has schema version " + std::to_string(version) +
+          ", written by an older rungs; this build reads it (rungs summary, export, merge) but "
+          "does not continue it",
+      "continue it with the rungs that started it; or pass --overwrite to start it again, or "
+      "choose another --archive path");
+}
+
 // Locks the archive path and reads what is there. For --resume the archive
-// must exist (its stored configuration is the sweep's).
+// must exist (its stored configuration is the sweep's) and be of this schema.
 ArchiveClaim claim_archive(const SweepOptions& options) {
   ArchiveClaim c;
   const std::string& path = options.archive_path;
@@ -127,6 +141,7 @@ ArchiveClaim claim_archive(const SweepOptions& options) {
   // Throws for a file that is not a rungs archive: somebody's other file is
   // never read as, or replaced by, a sweep.
   if (io::archived_sweep_name(path)) c.archived = io::read_archive(path);
+  if (options.resume) refuse_older_schema(path, *c.archived);
   return c;
 }
 
@@ -145,15 +160,7 @@ StartMode decide_start(const std::string& path, const core::SweepSpec& spec, boo
                            "choose another --archive path");
   }
   if (overwrite) return StartMode::kFresh;
-  if (archived->metadata.schema_version < core::kArchiveSchemaVersion) {
-    throw core::InputError(
-        path,
-        "the archive has schema version " + std::to_string(archived->metadata.schema_version) +
-            ", written by an older rungs; this build reads it (rungs summary, export, merge) but "
-            "does not continue it",
-        "continue it with the rungs that started it; or pass --overwrite to start it again, or "
-        "choose another --archive path");
-  }
+  refuse_older_schema(path, *archived);
   if (io::config_fingerprint(archived->metadata.config_yaml) !=
       io::config_fingerprint(spec.yaml_text)) {
     throw core::InputError(path,
