@@ -30,7 +30,9 @@ constexpr const char* kUsage =
     "  export ARCHIVE       a table (trials, curves, decisions) as CSV\n"
     "  merge A B [...] -o OUT\n"
     "                       join archives of one sweep into one (trials renumbered)\n"
-    "  data synth --out F   write a deterministic synthetic classification data set\n"
+    "  data synth --out F   write a deterministic synthetic data set (classification,\n"
+    "                       regression, images, sinusoids)\n"
+    "  data info FILE       shapes, types, class balance and NaN counts of a data set\n"
     "  simulate --config F --workers N --archive OUT\n"
     "                       run a sweep on N virtual workers in virtual time (synthetic\n"
     "                       learning curves) and write its archive\n"
@@ -42,7 +44,9 @@ constexpr const char* kDataUsage =
     "usage: rungs data <subcommand> [options]\n"
     "\n"
     "subcommands:\n"
-    "  synth --out F        write a deterministic synthetic classification data set\n"
+    "  synth --out F        write a deterministic synthetic data set (--kind classification,\n"
+    "                       regression, images or sinusoids)\n"
+    "  info FILE            shapes, types, class balance and NaN counts of a data set\n"
     "\n"
     "Run 'rungs data synth --help' for its options.\n";
 
@@ -104,37 +108,6 @@ int run_export(const std::vector<std::string>& args) {
   return 0;
 }
 
-int run_data_synth(const std::vector<std::string>& args) {
-  rungs::io::SynthOptions o;
-  po::options_description options("data synth options");
-  options.add_options()("help,h", "show this help")(
-      "out,o", po::value<std::string>()->required(), "output HDF5 file")(
-      "train-rows", po::value(&o.train_rows)->default_value(o.train_rows), "rows in /train")(
-      "val-rows", po::value(&o.val_rows)->default_value(o.val_rows), "rows in /val")(
-      "features", po::value(&o.features)->default_value(o.features), "features per row")(
-      "classes", po::value(&o.classes)->default_value(o.classes), "number of classes")(
-      "noise", po::value(&o.noise)->default_value(o.noise), "cluster spread")(
-      "seed", po::value(&o.seed)->default_value(o.seed), "generator seed")(
-      "force", "overwrite an existing file");
-  po::positional_options_description positional;
-  po::variables_map vm;
-  if (parse(args, options, positional, vm,
-            "usage: rungs data synth --out FILE [options]\n\n"
-            "Writes /train and /val groups (x: float32 rows x features, y: int64 labels).")) {
-    return 0;
-  }
-  if (o.train_rows < 1 || o.val_rows < 1 || o.features < 1 || o.classes < 2) {
-    throw rungs::core::InputError("rungs data synth", "rows and features must be >= 1 and classes >= 2");
-  }
-  const std::string out = vm["out"].as<std::string>();
-  rungs::io::write_dataset(out, rungs::io::synthesize_dataset(o), vm.count("force") > 0);
-  std::printf("wrote %s: %lld train + %lld val rows, %lld features, %lld classes (seed %llu)\n",
-              out.c_str(), static_cast<long long>(o.train_rows),
-              static_cast<long long>(o.val_rows), static_cast<long long>(o.features),
-              static_cast<long long>(o.classes), static_cast<unsigned long long>(o.seed));
-  return 0;
-}
-
 // Maps a name option to its enum, or throws a po::error naming the choices.
 template <typename T>
 T parse_choice(const std::string& option, const std::string& value,
@@ -142,6 +115,77 @@ T parse_choice(const std::string& option, const std::string& value,
   if (auto v = parse(value)) return *v;
   throw po::error("--" + option + " " + value + ": expected one of " + choices);
 }
+
+std::optional<rungs::io::SynthKind> parse_synth_kind(const std::string& name) {
+  for (rungs::io::SynthKind k : rungs::io::all_synth_kinds()) {
+    if (name == rungs::io::to_string(k)) return k;
+  }
+  return std::nullopt;
+}
+
+int run_data_synth(const std::vector<std::string>& args) {
+  rungs::io::SynthOptions o;
+  std::string kind = "classification";
+  po::options_description options("data synth options");
+  options.add_options()("help,h", "show this help")(
+      "out,o", po::value<std::string>()->required(), "output HDF5 file")(
+      "kind", po::value(&kind)->default_value(kind),
+      "classification, regression, images or sinusoids")(
+      "train-rows", po::value(&o.train_rows)->default_value(o.train_rows), "samples in /train")(
+      "val-rows", po::value(&o.val_rows)->default_value(o.val_rows), "samples in /val")(
+      "features", po::value(&o.features)->default_value(o.features),
+      "values per sample (classification, regression)")(
+      "classes", po::value(&o.classes)->default_value(o.classes),
+      "number of classes (classification, images)")(
+      "size", po::value(&o.size)->default_value(o.size), "image height and width (images)")(
+      "steps", po::value(&o.steps)->default_value(o.steps), "steps per sequence (sinusoids)")(
+      "components", po::value(&o.components)->default_value(o.components),
+      "sines per sequence; y is the first (sinusoids)")(
+      "noise", po::value(&o.noise)->default_value(o.noise), "noise around the clean signal")(
+      "seed", po::value(&o.seed)->default_value(o.seed), "generator seed")(
+      "force", "overwrite an existing file");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  if (parse(args, options, positional, vm,
+            "usage: rungs data synth --out FILE [--kind KIND] [options]\n\n"
+            "Writes /train and /val groups of x and y in the layout of docs/data.md:\n"
+            "  classification  x (N, features) float32, y (N) int64 classes\n"
+            "  regression      x (N, features) float32, y (N) float32 targets\n"
+            "  images          x (N, 1, size, size) float32 bars at one of `classes` angles, y (N) int64\n"
+            "  sinusoids       x (N, steps, 1) noisy sums of sines, y (N, steps) the first sine, clean")) {
+    return 0;
+  }
+  o.kind = parse_choice<rungs::io::SynthKind>("kind", kind, parse_synth_kind,
+                                              "classification, regression, images, sinusoids");
+  const std::string out = vm["out"].as<std::string>();
+  const rungs::io::Dataset data = rungs::io::synthesize_dataset(o);
+  rungs::io::write_dataset(out, data, vm.count("force") > 0);
+  std::string shape;
+  for (std::int64_t d : data.train.sample_shape) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+  std::printf("wrote %s: %s, %lld train + %lld val samples of %s (task %s, seed %llu)\n",
+              out.c_str(), kind.c_str(), static_cast<long long>(o.train_rows),
+              static_cast<long long>(o.val_rows), shape.c_str(),
+              rungs::core::to_string(data.task), static_cast<unsigned long long>(o.seed));
+  return 0;
+}
+
+int run_data_info(const std::vector<std::string>& args) {
+  po::options_description options("data info options");
+  options.add_options()("help,h", "show this help")(
+      "file", po::value<std::string>()->required(), "the HDF5 data set");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  if (parse(args, options, positional, vm,
+            "usage: rungs data info FILE\n\n"
+            "Prints each group's x and y (shape, type), the class balance of integer labels, "
+            "and the mean, spread and NaN/Inf counts of every numeric array.")) {
+    return 0;
+  }
+  std::cout << rungs::io::describe_data_file(vm["file"].as<std::string>());
+  return 0;
+}
+
 
 std::string join_args(const std::vector<std::string>& args) {
   std::string s = "rungs simulate";
@@ -238,16 +282,19 @@ int dispatch(const std::vector<std::string>& argv) {
     if (!rest.empty() && rest[0] == "synth") {
       return run_data_synth(std::vector<std::string>(rest.begin() + 1, rest.end()));
     }
+    if (!rest.empty() && rest[0] == "info") {
+      return run_data_info(std::vector<std::string>(rest.begin() + 1, rest.end()));
+    }
     if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h" || rest[0] == "help")) {
       std::cout << kDataUsage;
       return 0;
     }
     std::cerr << kDataUsage << "\n";
     if (rest.empty()) {
-      std::cerr << "rungs: error: 'rungs data' needs a subcommand: synth\n";
+      std::cerr << "rungs: error: 'rungs data' needs a subcommand: synth or info\n";
     } else {
       std::cerr << "rungs: error: unknown data subcommand '" << rest[0]
-                << "' (the subcommands are: synth)\n";
+                << "' (the subcommands are: synth, info)\n";
     }
     return 2;
   }

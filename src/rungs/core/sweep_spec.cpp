@@ -51,6 +51,28 @@ std::optional<SchedulerKind> parse_scheduler_kind(const std::string& name) {
   return std::nullopt;
 }
 
+const char* to_string(Task t) {
+  switch (t) {
+    case Task::kClassification: return "classification";
+    case Task::kRegression: return "regression";
+    case Task::kSequenceRegression: return "sequence_regression";
+  }
+  return "?";
+}
+
+const std::vector<Task>& all_tasks() {
+  static const std::vector<Task> kAll = {Task::kClassification, Task::kRegression,
+                                         Task::kSequenceRegression};
+  return kAll;
+}
+
+std::optional<Task> parse_task(const std::string& name) {
+  for (Task t : all_tasks()) {
+    if (name == to_string(t)) return t;
+  }
+  return std::nullopt;
+}
+
 std::optional<SamplerKind> parse_sampler_kind(const std::string& name) {
   for (SamplerKind k : all_sampler_kinds()) {
     if (name == to_string(k)) return k;

@@ -14,10 +14,23 @@
 
 namespace rungs::core {
 
+// What trials learn (data.task): it decides the loss, the metrics every
+// step reports (train/task.hpp) and what the data set's y must hold.
+enum class Task {
+  kClassification,      // y: one class index per sample; cross-entropy
+  kRegression,          // y: one value (or a vector) per sample; mean squared error
+  kSequenceRegression,  // x (N, T, F), y: a value (or vector) per step of each sample; MSE
+};
+const char* to_string(Task t);  // "classification", "regression", "sequence_regression"
+const std::vector<Task>& all_tasks();
+std::optional<Task> parse_task(const std::string& name);
+
 struct DataSpec {
   std::string path;
   std::string train = "/train";
   std::string val = "/val";
+  std::string test;  // a held-out split, checked at start-up; "" = none
+  Task task = Task::kClassification;
 };
 
 struct ModelSpec {

@@ -334,7 +334,7 @@ core::ObjectiveMode read_mode(const std::string& text, const std::string& what) 
 // Schema 1 had no metric list: its steps reported a classifier's three
 // fixed metrics, in this order.
 std::vector<core::MetricSpec> schema1_metrics() {
-  return train::task_metrics(train::Task::kClassification);
+  return train::task_metrics(core::Task::kClassification);
 }
 
 std::vector<core::MetricSpec> read_metric_specs(Hid root) {

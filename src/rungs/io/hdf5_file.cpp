@@ -549,6 +549,36 @@ ValueClass dataset_class(const DatasetId& dset) {
   return value_class(dataset_source(dset).type().get());
 }
 
+std::string dataset_type_name(const DatasetId& dset) {
+  const Datatype type = dataset_source(dset).type();
+  const std::string bits = std::to_string(8 * H5Tget_size(type.get()));
+  switch (value_class(type.get())) {
+    case ValueClass::kFloat: return "float" + bits;
+    case ValueClass::kInteger:
+      return (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + bits;
+    case ValueClass::kString: return "string";
+    case ValueClass::kOther: break;
+  }
+  return "other";
+}
+
+void write_array(Hid group, const std::string& name, const std::vector<float>& values,
+                 const std::vector<std::int64_t>& dims) {
+  std::vector<hsize_t> shape;
+  std::size_t count = 1;
+  for (std::int64_t d : dims) {
+    if (d < 0) throw Hdf5Error("array '" + name + "': negative dimension");
+    shape.push_back(static_cast<hsize_t>(d));
+    count *= static_cast<std::size_t>(d);
+  }
+  if (count != values.size()) {
+    throw Hdf5Error("array '" + name + "': " + std::to_string(values.size()) +
+                    " values do not fill its shape");
+  }
+  write_dataset(group, name, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, shape, values.data(),
+                values.size());
+}
+
 void write_column(Hid group, const std::string& name, const std::vector<double>& values) {
   write_dataset(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {values.size()}, values.data(),
                 values.size());

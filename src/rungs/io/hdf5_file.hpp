@@ -117,6 +117,8 @@ DatasetId open_dataset(Hid parent, const std::string& name);
 // Shape and element class of a dataset (rank = dims.size()).
 std::vector<std::int64_t> dataset_dims(const DatasetId& dset);
 ValueClass dataset_class(const DatasetId& dset);
+// "float32", "float64", "int64", "uint8", "string", ...: for people.
+std::string dataset_type_name(const DatasetId& dset);
 
 void write_column(Hid group, const std::string& name, const std::vector<double>& values);
 void write_column(Hid group, const std::string& name, const std::vector<std::int64_t>& values);
@@ -137,6 +139,9 @@ void write_packed_column(Hid group, const std::string& name,
 
 void write_matrix(Hid group, const std::string& name, const std::vector<float>& values,
                   std::int64_t rows, std::int64_t cols);
+// A float32 dataset of any rank; values row-major, filling `dims` exactly.
+void write_array(Hid group, const std::string& name, const std::vector<float>& values,
+                 const std::vector<std::int64_t>& dims);
 void write_matrix(Hid group, const std::string& name, const std::vector<double>& values,
                   std::int64_t rows, std::int64_t cols);
 

@@ -39,7 +39,7 @@ const std::map<std::string, Keys>& schema() {
       {"",
        {"name", "seed", "data", "model", "objective", "scheduler", "sampler", "space", "limits",
         "checkpoint", "output", "training", "retries"}},
-      {"data", {"path", "train", "val"}},
+      {"data", {"path", "train", "val", "test", "task"}},
       {"model", {"kind"}},
       {"objective", {"metric", "mode"}},
       {"scheduler",
@@ -414,6 +414,8 @@ core::DataSpec read_data(const Locator& loc, const Field& f) {
   d.path = as_string(loc, require(loc, f, e, "path", "add path: the HDF5 file with the data"));
   if (const Field* t = find(e, "train")) d.train = as_string(loc, *t);
   if (const Field* v = find(e, "val")) d.val = as_string(loc, *v);
+  if (const Field* t = find(e, "test")) d.test = as_string(loc, *t);
+  if (const Field* t = find(e, "task")) d.task = as_kind(loc, *t, core::all_tasks());
   return d;
 }
 
@@ -835,8 +837,7 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
   if (const Field* s = find(e, "seed")) spec.seed = as_uint64(loc, *s);
   spec.data = read_data(loc, require(loc, top, e, "data", "add data: {path: FILE.h5}"));
   spec.model = read_model(loc, section(e, "model"));
-  // Every built-in model is a classifier for now.
-  const train::Task task = train::Task::kClassification;
+  const core::Task task = spec.data.task;
   spec.metrics = train::task_metrics(task);
   spec.objective =
       read_objective(loc, section(e, "objective"), spec.metrics, train::default_objective(task));

@@ -226,7 +226,7 @@ SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
                                         options.overrides)
                : io::load_sweep_config(options.config_path, options.overrides);
   check_scheduling(s.spec, options.resume ? options.archive_path : options.config_path);
-  s.data = io::read_dataset(s.spec.data.path, s.spec.data.train, s.spec.data.val);
+  s.data = io::read_dataset(s.spec.data);
   if (claim) {
     if (claim->lock->took_over_from()) {
       std::printf("taking over the lock of a job that died (%s)\n",

@@ -9,15 +9,11 @@
 #include <vector>
 
 #include "rungs/core/metrics.hpp"
+#include "rungs/core/sweep_spec.hpp"
 
 namespace rungs::train {
 
-enum class Task {
-  kClassification,  // integer class labels; cross-entropy
-};
-const char* to_string(Task task);  // "classification"
-std::optional<Task> parse_task(const std::string& name);
-std::vector<std::string> task_names();
+using core::Task;  // classification, regression, sequence_regression (core/sweep_spec.hpp)
 
 // The metrics a model trained for `task` reports at every step, in order.
 const std::vector<core::MetricSpec>& task_metrics(Task task);
@@ -31,5 +27,15 @@ constexpr std::size_t kValLoss = 1;      // mean cross-entropy on the validation
 constexpr std::size_t kValAccuracy = 2;  // fraction of validation rows classified right
 constexpr std::size_t kMetricCount = 3;
 }  // namespace classification
+
+// Regression's (and per-step sequence regression's, over every step of every
+// sample) metrics, by position in task_metrics(kRegression).
+namespace regression {
+constexpr std::size_t kTrainLoss = 0;  // mean squared error over the epoch's minibatches
+constexpr std::size_t kValMse = 1;     // mean squared error on the validation split
+constexpr std::size_t kValMae = 2;     // mean absolute error
+constexpr std::size_t kValR2 = 3;      // 1 - SS_res / SS_tot (1: perfect, 0: the mean's)
+constexpr std::size_t kMetricCount = 4;
+}  // namespace regression
 
 }  // namespace rungs::train
