@@ -63,7 +63,7 @@ double run_job(const rungs::io::Dataset& data, const Options& o, std::int64_t hi
   ro.checkpoint_dir = o.dir;
   ro.device = "cpu";
   ro.checkpoint_every = every;
-  const auto runner = rungs::train::make_mlp_runner(data, ro);
+  const auto runner = rungs::train::make_runner(data, ro);
   rungs::core::Job job;
   job.trial = rungs::core::TrialId{trial};
   job.from_resource = 0;
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     job.trial = rungs::core::TrialId{trial++};
     job.to_resource = 1;
     job.params.set("hidden", hidden);
-    rungs::train::make_mlp_runner(data, ro)->run(
+    rungs::train::make_runner(data, ro)->run(
         job, [](const rungs::core::CurvePoint&) { return rungs::train::StepAction::kContinue; });
     const auto bytes = fs::file_size(rungs::train::checkpoint_path(o.dir, job.trial, 1));
     rungs::train::remove_checkpoints(o.dir, job.trial, -1);

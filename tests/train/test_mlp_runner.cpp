@@ -41,7 +41,7 @@ struct RunnerFixture : ::testing::Test {
     ro.device = "cpu";
     ro.fail_trials = std::move(fail);
     ro.checkpoint_every = checkpoint_every;
-    return make_mlp_runner(data, ro);
+    return make_runner(data, ro);
   }
   static core::Job job(std::int64_t trial, std::int64_t from, std::int64_t to, double lr = 3e-3) {
     core::Job j;
@@ -184,7 +184,7 @@ TEST_F(RunnerFixture, TrialTimeLimitFailsTheJob) {
   ro.device = "cpu";
   ro.trial_time = 1e-9;  // any batch exceeds it
   try {
-    make_mlp_runner(data, ro)->run(job(0, 0, 2), [](const core::CurvePoint&) {
+    make_runner(data, ro)->run(job(0, 0, 2), [](const core::CurvePoint&) {
       return StepAction::kContinue;
     });
     FAIL() << "expected a failure";

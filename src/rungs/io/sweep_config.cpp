@@ -838,6 +838,13 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
   spec.data = read_data(loc, require(loc, top, e, "data", "add data: {path: FILE.h5}"));
   spec.model = read_model(loc, section(e, "model"));
   const core::Task task = spec.data.task;
+  const std::string misfit = train::model_task_mismatch(spec.model.kind, task);
+  if (!misfit.empty()) {
+    const Field* model = find(e, "model");
+    const auto cut = misfit.find("; ");
+    throw InputError(model ? loc.where(*model) : loc.source(), misfit.substr(0, cut),
+                     misfit.substr(cut + 2));
+  }
   spec.metrics = train::task_metrics(task);
   spec.objective =
       read_objective(loc, section(e, "objective"), spec.metrics, train::default_objective(task));

@@ -30,6 +30,7 @@
 #include "rungs/mpi/mpi_session.hpp"
 #include "rungs/mpi/transport.hpp"
 #include "rungs/mpi/worker.hpp"
+#include "rungs/train/model_catalog.hpp"
 #include "rungs/version.hpp"
 
 namespace rungs::mpi {
@@ -201,6 +202,17 @@ StartMode decide_start(const std::string& path, const core::SweepSpec& spec, boo
   return StartMode::kResume;
 }
 
+// The model must be able to read the data set (a cnn needs images, an rnn
+// sequences), checked on every rank before any training.
+void check_model_fits_data(const core::SweepSpec& spec, const io::Dataset& data) {
+  const std::string mismatch =
+      train::model_data_mismatch(spec.model.kind, spec.data.task, data.train.sample_shape);
+  if (mismatch.empty()) return;
+  const auto cut = mismatch.find("; ");
+  throw core::InputError(spec.data.path + " (" + spec.data.train + "/x)", mismatch.substr(0, cut),
+                         mismatch.substr(cut + 2));
+}
+
 // Settings that are each valid but do not fit together (a shard of a random
 // sampler, a grid larger than the trial budget allows...) surface when the
 // sampler and scheduler are built: build them once now, before any training.
@@ -227,6 +239,7 @@ SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
                : io::load_sweep_config(options.config_path, options.overrides);
   check_scheduling(s.spec, options.resume ? options.archive_path : options.config_path);
   s.data = io::read_dataset(s.spec.data);
+  check_model_fits_data(s.spec, s.data);
   if (claim) {
     if (claim->lock->took_over_from()) {
       std::printf("taking over the lock of a job that died (%s)\n",
@@ -244,13 +257,15 @@ SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
 
 std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_index) {
   train::RunnerOptions ro;
+  ro.model = s.spec.model.kind;
+  ro.max_resource = s.spec.scheduler.asha.max_resource;
   ro.checkpoint_dir = s.checkpoint_dir;
   ro.device = s.spec.training.device;
   ro.local_rank = local_index;
   ro.fail_trials = s.spec.training.fail_trials;
   ro.trial_time = s.spec.trial_time;
   ro.checkpoint_every = s.spec.checkpoint.every;
-  return train::make_mlp_runner(s.data, ro);
+  return train::make_runner(s.data, ro);
 }
 
 std::string join(const std::vector<core::WorkerInfo>& workers, bool hosts) {

@@ -1,7 +1,8 @@
 #pragma once
 // A TrialRunner trains one job of one trial on this rank's device. This
 // header is free of LibTorch so that the MPI layer compiles quickly; the
-// LibTorch code lives in mlp_runner.cpp.
+// LibTorch code lives in trainer.cpp (the epoch loop every model shares),
+// optimizer.cpp and models/ (one file per model).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -50,6 +51,10 @@ class TrialRunner {
 };
 
 struct RunnerOptions {
+  std::string model = "mlp";    // model.kind: a model of the registry (model_catalog.hpp)
+  // The trial's full resource (the scheduler's max_resource, epochs): the
+  // learning-rate schedule spans it, whichever job of the trial runs.
+  std::int64_t max_resource = 1;
   std::string checkpoint_dir;   // where trial_<id>.e<epoch>.pt files live (created when missing)
   std::string device = "auto";  // auto (cuda if available), cpu, cuda
   int local_rank = 0;           // picks the GPU among the node's devices
@@ -58,10 +63,11 @@ struct RunnerOptions {
   std::int64_t checkpoint_every = 1;      // also checkpoint at multiples of this epoch; 0 = never
 };
 
-// The MLP classifier of the model catalog ("mlp"), trained on `data`, which
-// it copies to the device once for the runner's whole life.
-std::unique_ptr<TrialRunner> make_mlp_runner(const io::Dataset& data,
-                                             const RunnerOptions& options);
+// A runner of options.model for data.task, trained on `data`, which it
+// copies to the device once for the runner's whole life. Throws
+// std::invalid_argument for an unknown model or data the model cannot read
+// (model_data_mismatch), std::runtime_error when the device is unusable.
+std::unique_ptr<TrialRunner> make_runner(const io::Dataset& data, const RunnerOptions& options);
 
 // Pins LibTorch's intra-op pool and OpenBLAS (when loaded) to `threads`.
 void set_compute_threads(int threads);

@@ -1,5 +1,9 @@
-// The only file of the project that includes LibTorch (it costs ~40 s and
-// ~1.3 GB to compile). Works with LibTorch 1.13 and 2.x.
+// The generic trainer: any model of the registry, any task, one epoch loop.
+// It owns what every model shares: the data on the device, per-(trial, epoch)
+// seeding, the learning-rate schedule, gradient clipping, the task's loss and
+// metrics, checkpoints (loaded onto this rank's device), and the failures a
+// trial can have (NaN or Inf loss, time limit, out of memory, a full disk).
+// Works with LibTorch 1.13 and 2.x.
 #include <dlfcn.h>
 #include <torch/torch.h>
 #ifdef RUNGS_TORCH_HAS_CUDA
@@ -9,15 +13,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
 #include "rungs/core/error.hpp"
 #include "rungs/core/seeding.hpp"
 #include "rungs/io/posix_file.hpp"
+#include "rungs/train/lr_schedule.hpp"
+#include "rungs/train/model_catalog.hpp"
+#include "rungs/train/models/net.hpp"
+#include "rungs/train/optimizer.hpp"
 #include "rungs/train/task.hpp"
 #include "rungs/train/trial_runner.hpp"
 
@@ -26,8 +33,21 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using core::Task;
 
-torch::Device pick_device(const std::string& wanted, int local_rank) {
+// --- the registry -------------------------------------------------------------
+
+using NetFactory = std::shared_ptr<Net> (*)(const core::ParamSet&, const NetShape&);
+
+const std::map<std::string, NetFactory>& registry() {
+  static const std::map<std::string, NetFactory> kModels = {
+      {"mlp", make_mlp}, {"cnn", make_cnn}, {"rnn", make_rnn}};
+  return kModels;
+}
+
+// --- devices ----------------------------------------------------------------
+
+torch::Device select_device(const std::string& wanted, int local_rank) {
   const bool has_cuda = torch::cuda::is_available();
   if (wanted == "cuda" && !has_cuda) {
     throw std::runtime_error(
@@ -39,106 +59,64 @@ torch::Device pick_device(const std::string& wanted, int local_rank) {
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % count));
 }
 
-struct Tensors {
-  torch::Tensor x, y;
+// --- data -------------------------------------------------------------------
+
+struct SplitTensors {
+  torch::Tensor x;  // (N, sample_shape...)
+  torch::Tensor y;  // classification: (N) int64; else (N, K) or (N, T, K) float
 };
 
-Tensors to_tensors(const io::Split& s, const torch::Device& device) {
+std::vector<std::int64_t> with_rows(std::int64_t rows, const std::vector<std::int64_t>& inner) {
+  std::vector<std::int64_t> dims = {rows};
+  dims.insert(dims.end(), inner.begin(), inner.end());
+  return dims;
+}
+
+// The targets' shape as the loss wants it: a trailing dimension of outputs.
+std::vector<std::int64_t> target_dims(const io::Split& s, Task task) {
+  std::vector<std::int64_t> dims = with_rows(s.rows, s.target_shape);
+  const std::size_t plain = task == Task::kSequenceRegression ? 2 : 1;  // (N) or (N, T)
+  if (dims.size() == plain) dims.push_back(1);
+  return dims;
+}
+
+SplitTensors to_tensors(const io::Split& s, Task task, const torch::Device& device) {
   // from_blob does not own the memory: clone before moving to the device.
-  auto x = torch::from_blob(const_cast<float*>(s.x.data()), {s.rows, s.features},
-                            torch::kFloat32).clone();
-  auto y = torch::from_blob(const_cast<std::int64_t*>(s.y.data()), {s.rows}, torch::kInt64)
-               .clone();
-  return {x.to(device), y.to(device)};
+  SplitTensors t;
+  t.x = torch::from_blob(const_cast<float*>(s.x.data()), with_rows(s.rows, s.sample_shape),
+                         torch::kFloat32)
+            .clone()
+            .to(device);
+  if (task == Task::kClassification) {
+    t.y = torch::from_blob(const_cast<std::int64_t*>(s.y.data()), {s.rows}, torch::kInt64)
+              .clone()
+              .to(device);
+  } else {
+    t.y = torch::from_blob(const_cast<float*>(s.targets.data()), target_dims(s, task),
+                           torch::kFloat32)
+              .clone()
+              .to(device);
+  }
+  return t;
 }
 
-// A ReLU MLP whose randomness (initial weights, dropout masks) comes from a
-// generator passed in, never from LibTorch's global one: several trials may
-// train at once in threads of one process (the in-process driver), and each
-// must stay a function of its own seed.
-struct MlpImpl : torch::nn::Module {
-  MlpImpl(std::int64_t inputs, std::int64_t hidden, std::int64_t layers, std::int64_t classes,
-          double dropout)
-      : dropout_(dropout) {
-    std::int64_t width = inputs;
-    for (std::int64_t i = 0; i <= layers; ++i) {
-      const std::int64_t out = i == layers ? classes : hidden;
-      linears_.push_back(register_module("fc" + std::to_string(i), torch::nn::Linear(width, out)));
-      width = out;
-    }
+NetShape shape_of(const io::Dataset& data) {
+  NetShape shape;
+  shape.sample_shape = data.train.sample_shape;
+  shape.per_step = data.task == Task::kSequenceRegression;
+  if (data.task == Task::kClassification) {
+    shape.outputs = data.classes;
+  } else {
+    shape.outputs = target_dims(data.train, data.task).back();
   }
-
-  // LibTorch's default Linear initialisation (kaiming_uniform with a = sqrt(5)
-  // gives bound 1/sqrt(fan_in); the bias uses the same bound), from `gen`.
-  void initialize(at::Generator& gen) {
-    torch::NoGradGuard no_grad;
-    for (auto& linear : linears_) {
-      const double bound = 1.0 / std::sqrt(static_cast<double>(linear->weight.size(1)));
-      linear->weight.uniform_(-bound, bound, gen);
-      linear->bias.uniform_(-bound, bound, gen);
-    }
-  }
-
-  // `gen` draws dropout masks on CPU tensors; on a GPU the device's own
-  // generator does (seeded per epoch by the runner).
-  torch::Tensor forward(torch::Tensor x, at::Generator* gen) {
-    for (std::size_t i = 0; i + 1 < linears_.size(); ++i) {
-      x = torch::relu(linears_[i]->forward(x));
-      if (is_training() && dropout_ > 0.0) {
-        if (x.is_cuda() || gen == nullptr) {
-          x = torch::nn::functional::dropout(
-              x, torch::nn::functional::DropoutFuncOptions().p(dropout_).training(true));
-        } else {
-          const auto keep = torch::empty_like(x).bernoulli_(1.0 - dropout_, *gen);
-          x = x * keep / (1.0 - dropout_);
-        }
-      }
-    }
-    return linears_.back()->forward(x);
-  }
-
-  std::vector<torch::nn::Linear> linears_;
-  double dropout_;
-};
-TORCH_MODULE(Mlp);
-
-Mlp build_mlp(const core::ParamSet& p, std::int64_t inputs, std::int64_t classes) {
-  const std::int64_t hidden = p.get_int("hidden", 64);
-  const std::int64_t layers = p.get_int("layers", 2);
-  const double dropout = p.get_double("dropout", 0.0);
-  if (hidden < 1 || layers < 0 || dropout < 0.0 || dropout >= 1.0) {
-    throw std::runtime_error("invalid MLP shape: hidden=" + std::to_string(hidden) +
-                             " layers=" + std::to_string(layers) +
-                             " dropout=" + std::to_string(dropout));
-  }
-  return Mlp(inputs, hidden, layers, classes, dropout);
+  return shape;
 }
 
-std::unique_ptr<torch::optim::Optimizer> build_optimizer(const core::ParamSet& p,
-                                                         Mlp& net) {
-  const double lr = p.get_double("lr", 1e-3);
-  const double wd = p.get_double("weight_decay", 0.0);
-  const std::string kind = p.get_string("optimizer", "adam");
-  if (!(lr > 0.0)) throw std::runtime_error("learning rate must be > 0, got " + std::to_string(lr));
-  if (kind == "adam") {
-    return std::make_unique<torch::optim::Adam>(net->parameters(),
-                                                torch::optim::AdamOptions(lr).weight_decay(wd));
-  }
-  if (kind == "adamw") {
-    return std::make_unique<torch::optim::AdamW>(net->parameters(),
-                                                 torch::optim::AdamWOptions(lr).weight_decay(wd));
-  }
-  if (kind == "sgd") {
-    const double momentum = p.get_double("momentum", 0.9);
-    return std::make_unique<torch::optim::SGD>(
-        net->parameters(), torch::optim::SGDOptions(lr).momentum(momentum).weight_decay(wd));
-  }
-  throw std::runtime_error("unknown optimizer '" + kind + "' (sgd, adam, adamw)");
-}
+// --- checkpoints ------------------------------------------------------------
 
 // One trial's model and optimizer, with the epoch they have reached.
 struct TrialState {
-  Mlp net{nullptr};
+  std::shared_ptr<Net> net;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::int64_t epoch = 0;
   double seconds = 0.0;
@@ -163,9 +141,12 @@ void save_checkpoint(const std::string& path, TrialState& st) {
   io::write_bytes_atomically(path, data.data(), data.size());
 }
 
-void load_checkpoint(const std::string& path, TrialState& st, std::int64_t expected_epoch) {
+// Onto `device` whatever device saved it (map_location): a promotion may
+// land on another GPU, or another node's.
+void load_checkpoint(const std::string& path, TrialState& st, std::int64_t expected_epoch,
+                     const torch::Device& device) {
   torch::serialize::InputArchive archive;
-  archive.load_from(path);
+  archive.load_from(path, device);
   st.net->load(archive);
   torch::serialize::InputArchive opt;
   archive.read("optimizer", opt);
@@ -192,20 +173,29 @@ std::string describe_torch_error(const c10::Error& e) {
 #ifdef RUNGS_TORCH_HAS_CUDA
     c10::cuda::CUDACachingAllocator::emptyCache();
 #endif
-    return "CUDA out of memory (cache freed; try a smaller batch_size or hidden): " + text;
+    return "CUDA out of memory (cache freed; try a smaller batch_size or model): " + text;
   }
   return "LibTorch error: " + text;
 }
 
-class MlpRunner : public TrialRunner {
+// --- the trainer ------------------------------------------------------------
+
+class Trainer : public TrialRunner {
  public:
-  MlpRunner(const io::Dataset& data, RunnerOptions options)
+  Trainer(const io::Dataset& data, RunnerOptions options)
       : options_(std::move(options)),
-        device_(pick_device(options_.device, options_.local_rank)),
-        train_(to_tensors(data.train, device_)),
-        val_(to_tensors(data.val, device_)),
-        features_(data.train.features),
-        classes_(data.classes) {}
+        factory_(factory_of(options_.model)),
+        task_(data.task),
+        shape_(shape_of(data)),
+        device_(select_device(options_.device, options_.local_rank)),
+        train_(to_tensors(data.train, data.task, device_)),
+        val_(to_tensors(data.val, data.task, device_)) {
+    if (task_ != Task::kClassification) {
+      // R^2's denominator: the validation targets' squared spread around their mean.
+      const auto y = val_.y.to(torch::kFloat64);
+      val_total_squares_ = (y - y.mean()).pow(2).sum().item<double>();
+    }
+  }
 
   std::string device() const override { return device_.str(); }
 
@@ -226,6 +216,12 @@ class MlpRunner : public TrialRunner {
   }
 
  private:
+  static NetFactory factory_of(const std::string& kind) {
+    const auto it = registry().find(kind);
+    if (it == registry().end()) throw std::invalid_argument("unknown model kind '" + kind + "'");
+    return it->second;
+  }
+
   RunOutcome train(const core::Job& job, const StepCallback& on_step) {
     if (std::find(options_.fail_trials.begin(), options_.fail_trials.end(), job.trial.value) !=
         options_.fail_trials.end()) {
@@ -233,11 +229,11 @@ class MlpRunner : public TrialRunner {
                                std::to_string(job.trial.value) + ")");
     }
     TrialState st;
-    st.net = build_mlp(job.params, features_, classes_);
+    st.net = factory_(job.params, shape_);
     at::Generator init = at::detail::createCPUGenerator(job.seed);
     st.net->initialize(init);  // initial weights depend on the trial's seed only
     st.net->to(device_);
-    st.optimizer = build_optimizer(job.params, st.net);
+    st.optimizer = make_optimizer(job.params, st.net->parameters());
     if (job.from_resource > 0) {
       // The job's own checkpoint, or else the latest earlier one (a changed
       // checkpoint.every, a lost file): training from there repeats the same
@@ -245,12 +241,13 @@ class MlpRunner : public TrialRunner {
       // reports again are recorded once. With none, the trial starts over.
       const std::int64_t at =
           latest_checkpoint(options_.checkpoint_dir, job.trial, job.from_resource);
-      if (at > 0) load_checkpoint(checkpoint_path(options_.checkpoint_dir, job.trial, at), st, at);
+      if (at > 0) {
+        load_checkpoint(checkpoint_path(options_.checkpoint_dir, job.trial, at), st, at, device_);
+      }
       saved_epoch_ = std::max<std::int64_t>(at, 0);
     }
     const auto job_start = Clock::now();
-    const std::int64_t batch = job.params.get_int("batch_size", 64);
-    if (batch < 1) throw std::runtime_error("batch_size must be >= 1");
+    const Knobs knobs = knobs_of(job.params);
 
     while (st.epoch < job.to_resource) {
       const auto t0 = Clock::now();
@@ -262,8 +259,8 @@ class MlpRunner : public TrialRunner {
       if (device_.is_cuda()) torch::cuda::manual_seed_all(epoch_seed);
       core::CurvePoint m;
       m.trial = job.trial;
-      m.values.assign(classification::kMetricCount, 0.0);
-      m.values[classification::kTrainLoss] = train_epoch(st, batch, st.epoch + 1, gen, job_start);
+      m.values.assign(task_metrics(task_).size(), 0.0);
+      m.values[0] = train_epoch(st, knobs, gen, job_start);  // train_loss leads every task's list
       evaluate(st, m);
       st.epoch += 1;
       st.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
@@ -283,6 +280,30 @@ class MlpRunner : public TrialRunner {
       }
     }
     return {};
+  }
+
+  // The trial's training knobs (training_params.hpp), read once per job.
+  struct Knobs {
+    std::int64_t batch = 64;
+    double lr = 1e-3;
+    double grad_clip = 0.0;
+    double label_smoothing = 0.0;
+    LrSchedule schedule;
+  };
+
+  static Knobs knobs_of(const core::ParamSet& p) {
+    Knobs k;
+    k.batch = p.get_int("batch_size", 64);
+    k.lr = p.get_double("lr", 1e-3);
+    k.grad_clip = p.get_double("grad_clip", 0.0);
+    k.label_smoothing = p.get_double("label_smoothing", 0.0);
+    k.schedule = lr_schedule_of(p);
+    if (k.batch < 1) throw std::runtime_error("batch_size must be >= 1");
+    if (!(k.grad_clip >= 0.0)) throw std::runtime_error("grad_clip must be >= 0");
+    if (!(k.label_smoothing >= 0.0 && k.label_smoothing < 1.0)) {
+      throw std::runtime_error("label_smoothing must be in [0, 1)");
+    }
+    return k;
   }
 
   void save(const core::Job& job, TrialState& st) {
@@ -312,66 +333,98 @@ class MlpRunner : public TrialRunner {
     }
   }
 
-  double train_epoch(TrialState& st, std::int64_t batch, std::int64_t epoch, at::Generator& gen,
+  // The task's training loss of a minibatch.
+  torch::Tensor loss_of(const torch::Tensor& out, const torch::Tensor& y, const Knobs& k) const {
+    if (task_ == Task::kClassification) {
+      return torch::nn::functional::cross_entropy(
+          out, y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(k.label_smoothing));
+    }
+    return torch::nn::functional::mse_loss(out, y);
+  }
+
+  double train_epoch(TrialState& st, const Knobs& k, at::Generator& gen,
                      Clock::time_point job_start) {
     st.net->train();
     const std::int64_t n = train_.x.size(0);
+    const std::int64_t batches = (n + k.batch - 1) / k.batch;
     const auto order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kInt64)).to(device_);
     double total = 0.0;
-    std::int64_t batches = 0;
-    for (std::int64_t start = 0; start < n; start += batch) {
-      const auto idx = order.slice(0, start, std::min(start + batch, n));
-      const auto logits = st.net->forward(train_.x.index_select(0, idx), &gen);
-      const auto loss = torch::nn::functional::cross_entropy(logits, train_.y.index_select(0, idx));
+    for (std::int64_t b = 0; b < batches; ++b) {
+      const std::int64_t start = b * k.batch;
+      const auto idx = order.slice(0, start, std::min(start + k.batch, n));
+      set_learning_rate(*st.optimizer,
+                        k.lr * lr_factor(k.schedule, st.epoch, b, batches, options_.max_resource));
+      const auto out = st.net->forward(train_.x.index_select(0, idx), &gen);
+      const auto loss = loss_of(out, train_.y.index_select(0, idx), k);
       st.optimizer->zero_grad();
       loss.backward();
+      if (k.grad_clip > 0.0) torch::nn::utils::clip_grad_norm_(st.net->parameters(), k.grad_clip);
       st.optimizer->step();
       const double value = loss.item<double>();
       if (!std::isfinite(value)) {
         throw std::runtime_error("training loss is " + std::string(std::isnan(value) ? "NaN" : "Inf") +
-                                 " at epoch " + std::to_string(epoch) +
+                                 " at epoch " + std::to_string(st.epoch + 1) +
                                  " (learning rate too high?)");
       }
       total += value;
-      ++batches;
       check_time(job_start);
     }
     return total / static_cast<double>(std::max<std::int64_t>(batches, 1));
   }
 
+  // The task's validation metrics, in task_metrics' order after train_loss.
   void evaluate(TrialState& st, core::CurvePoint& m) {
     torch::NoGradGuard no_grad;
     st.net->eval();
     const std::int64_t n = val_.x.size(0);
     constexpr std::int64_t kEvalBatch = 8192;
-    double loss_sum = 0.0;
+    double loss_sum = 0.0, abs_sum = 0.0;
     std::int64_t correct = 0;
     for (std::int64_t start = 0; start < n; start += kEvalBatch) {
       const std::int64_t end = std::min(start + kEvalBatch, n);
-      const auto logits = st.net->forward(val_.x.slice(0, start, end), nullptr);
+      const auto out = st.net->forward(val_.x.slice(0, start, end), nullptr);
       const auto y = val_.y.slice(0, start, end);
-      loss_sum += torch::nn::functional::cross_entropy(
-                      logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                      .item<double>();
-      correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+      if (task_ == Task::kClassification) {
+        loss_sum += torch::nn::functional::cross_entropy(
+                        out, y,
+                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                        .item<double>();
+        correct += out.argmax(1).eq(y).sum().item<std::int64_t>();
+      } else {
+        const auto diff = (out - y).to(torch::kFloat64);
+        loss_sum += diff.pow(2).sum().item<double>();
+        abs_sum += diff.abs().sum().item<double>();
+      }
     }
-    m.values[classification::kValLoss] = loss_sum / static_cast<double>(n);
-    m.values[classification::kValAccuracy] = static_cast<double>(correct) / static_cast<double>(n);
+    if (task_ == Task::kClassification) {
+      m.values[classification::kValLoss] = loss_sum / static_cast<double>(n);
+      m.values[classification::kValAccuracy] = static_cast<double>(correct) / static_cast<double>(n);
+      return;
+    }
+    const auto count = static_cast<double>(val_.y.numel());
+    m.values[regression::kValMse] = loss_sum / count;
+    m.values[regression::kValMae] = abs_sum / count;
+    m.values[regression::kValR2] =
+        val_total_squares_ > 0.0 ? 1.0 - loss_sum / val_total_squares_ : 0.0;
   }
 
   RunnerOptions options_;
+  NetFactory factory_;
+  Task task_;
+  NetShape shape_;
   bool checkpoint_dir_ready_ = false;
   std::int64_t saved_epoch_ = 0;  // the running job's latest epoch whose state is on disk
   torch::Device device_;
-  Tensors train_, val_;
-  std::int64_t features_, classes_;
+  SplitTensors train_, val_;
+  double val_total_squares_ = 0.0;
 };
 
 }  // namespace
 
-std::unique_ptr<TrialRunner> make_mlp_runner(const io::Dataset& data,
-                                             const RunnerOptions& options) {
-  return std::make_unique<MlpRunner>(data, options);
+std::unique_ptr<TrialRunner> make_runner(const io::Dataset& data, const RunnerOptions& options) {
+  const std::string mismatch = model_data_mismatch(options.model, data.task, data.train.sample_shape);
+  if (!mismatch.empty()) throw std::invalid_argument(mismatch);
+  return std::make_unique<Trainer>(data, options);
 }
 
 void set_compute_threads(int threads) {
@@ -381,61 +434,6 @@ void set_compute_threads(int threads) {
   using SetThreads = void (*)(int);
   if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
     fn(threads);
-  }
-}
-
-std::string checkpoint_path(const std::string& dir, core::TrialId trial, std::int64_t epoch) {
-  return (fs::path(dir) /
-          ("trial_" + std::to_string(trial.value) + ".e" + std::to_string(epoch) + ".pt"))
-      .string();
-}
-
-namespace {
-
-// Checkpoint names are checkpoint_path's: "trial_<id>.e<epoch>.pt", written
-// through "<that>.tmp-<pid>".
-void remove_checkpoint_files(const std::string& dir, bool temporary_only) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("trial_", 0) != 0) continue;
-    if (temporary_only && name.find(".pt.tmp-") == std::string::npos) continue;
-    fs::remove(entry.path(), ec);
-  }
-}
-
-}  // namespace
-
-void remove_all_checkpoints(const std::string& dir) { remove_checkpoint_files(dir, false); }
-
-void remove_interrupted_checkpoint_writes(const std::string& dir) {
-  remove_checkpoint_files(dir, true);
-}
-
-std::int64_t latest_checkpoint(const std::string& dir, core::TrialId trial, std::int64_t at_most) {
-  if (fs::exists(checkpoint_path(dir, trial, at_most))) return at_most;  // the usual case, one stat
-  const std::string prefix = "trial_" + std::to_string(trial.value) + ".e";
-  std::int64_t best = -1;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    char* end = nullptr;
-    const long long epoch = std::strtoll(name.c_str() + prefix.size(), &end, 10);
-    if (std::string(end) != ".pt") continue;  // a temporary file, or another trial's
-    if (epoch <= at_most && epoch > best) best = epoch;
-  }
-  return best;
-}
-
-void remove_checkpoints(const std::string& dir, core::TrialId trial, std::int64_t keep_from) {
-  const std::string prefix = "trial_" + std::to_string(trial.value) + ".e";
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    const std::int64_t epoch = std::atoll(name.c_str() + prefix.size());
-    if (keep_from < 0 || epoch < keep_from) fs::remove(entry.path(), ec);
   }
 }
 
