@@ -114,6 +114,30 @@ case "$case_name" in
     [ "$(md5sum a.h5)" = "$before" ] || fail "the refused resume changed the archive"
     [ ! -e a.h5.lock ] || fail "the refused resume left a lock"
     ;;
+  examples)
+    # Every configs/examples/ sweep runs, at a tiny size, on data from rungs data synth.
+    synth() { "$RUNGS" data synth --out "$1.h5" --kind "$1" --train-rows 128 --val-rows 32 \
+                --size 8 --steps 12 "${@:2}" >/dev/null || fail "synth $1"; }
+    synth classification --features 8; synth regression --features 8; synth images; synth sinusoids
+    for pair in mlp_classification:classification mlp_regression:regression cnn_images:images \
+                rnn_sinusoids:sinusoids; do
+      cfg=${pair%%:*}; data=${pair##*:}
+      sweep --config "$SOURCE_DIR/configs/examples/$cfg.yaml" --archive "$cfg.h5" \
+        --set data.path="$data.h5" --set sampler.trials=3 --set scheduler.max_resource=3 \
+        --set training.threads=1 --set training.device=cpu >"$cfg.log" 2>&1 \
+        || fail "$cfg: $(cat "$cfg.log")"
+      "$RUNGS" summary "$cfg.h5" >"$cfg.txt" || fail "summary of $cfg"
+      grep -q "trials: 3 .* failed 0" "$cfg.txt" || fail "$cfg: $(cat "$cfg.txt")"
+      grep -q "^  last step: train_loss" "$cfg.txt" || fail "$cfg: $(cat "$cfg.txt")"
+    done
+    grep -q "objective: val_mse (min)" rnn_sinusoids.txt || fail "$(cat rnn_sinusoids.txt)"
+    grep -q "val_r2" mlp_regression.txt || fail "$(cat mlp_regression.txt)"
+    # A model that cannot read the data: one line naming the file, the data set and the fix.
+    expect_error "classification.h5 \(/train/x\): model cnn reads images x \(N, C, H, W\), but x is \(N, 8\) \(store images as" \
+      sweep --config "$SOURCE_DIR/configs/examples/cnn_images.yaml" --archive bad.h5 \
+        --set data.path=classification.h5
+    [ ! -e bad.h5 ] || fail "a refused start left bad.h5"
+    ;;
   help)
     "$RUNGS_SWEEP" --help | grep -q -- "--config" || fail "rungs-sweep --help"
     "$RUNGS" --help | grep -q "summary" || fail "rungs --help"
