@@ -683,6 +683,15 @@ core::Task task_of(SynthKind k) {
   return core::Task::kClassification;
 }
 
+std::size_t Split::y_count() const {
+  return shared_x ? (shared_y ? static_cast<std::size_t>(rows) : 0) : y.size();
+}
+
+std::size_t Split::targets_count() const {
+  if (!shared_x) return targets.size();
+  return shared_targets ? static_cast<std::size_t>(rows * target_size()) : 0;
+}
+
 std::int64_t Split::target_size() const {
   std::int64_t n = 1;
   for (std::int64_t d : target_shape) n *= d;

@@ -13,6 +13,7 @@
 // per sample), stored float32 or float64 (held as float32 in memory); any
 // chunking or compression HDF5 reads is fine. docs/data.md has the layout.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,18 @@ struct Split {
   std::vector<float> targets;               // regression tasks: target_size() values per row
   std::vector<std::int64_t> target_shape;   // regression tasks: y's dimensions after the first
   std::int64_t target_size() const;         // product of target_shape (1 when it is empty)
+
+  // Where the values are: the vectors above, or, when the split is a view of
+  // memory another owner holds (a node's shared window; Dataset::owner), the
+  // pointers below, with the vectors empty.
+  const float* shared_x = nullptr;
+  const std::int64_t* shared_y = nullptr;
+  const float* shared_targets = nullptr;
+  const float* x_data() const { return shared_x ? shared_x : x.data(); }
+  const std::int64_t* y_data() const { return shared_y ? shared_y : y.data(); }
+  const float* targets_data() const { return shared_targets ? shared_targets : targets.data(); }
+  std::size_t y_count() const;        // labels: rows (classification), else 0
+  std::size_t targets_count() const;  // rows * target_size() (regression tasks), else 0
 };
 
 struct Dataset {
@@ -42,6 +55,9 @@ struct Dataset {
   Split test;               // only when has_test
   bool has_test = false;
   std::int64_t classes = 0;  // classification only
+  // Set when the splits are views (Split::shared_x...): keeps that memory
+  // alive. A runner that keeps it may use the values in place.
+  std::shared_ptr<const void> owner;
 };
 
 // Reads and checks the splits `spec` names for its task: each group exists;

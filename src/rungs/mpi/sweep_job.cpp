@@ -28,6 +28,7 @@
 #include "rungs/mpi/coordinator.hpp"
 #include "rungs/mpi/device_query.hpp"
 #include "rungs/mpi/mpi_session.hpp"
+#include "rungs/mpi/node_data.hpp"
 #include "rungs/mpi/transport.hpp"
 #include "rungs/mpi/worker.hpp"
 #include "rungs/train/model_catalog.hpp"
@@ -229,8 +230,10 @@ void check_scheduling(const core::SweepSpec& spec, const std::string& config_pat
 // Everything a start needs, validated before anything is written. For
 // --resume, `stored_config` is the configuration the archive holds (read
 // once, by the coordinator). The coordinator passes its claim on the path.
+// The data set is read here when `read_data`; an MPI job reads it once per
+// node afterwards (load_node_data), a collective every rank must reach.
 SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
-                  std::optional<ArchiveClaim> claim, int workers_on_node) {
+                  std::optional<ArchiveClaim> claim, int workers_on_node, bool read_data) {
   SweepSetup s;
   s.spec = options.resume
                ? io::parse_sweep_config(stored_config,
@@ -238,8 +241,10 @@ SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
                                         options.overrides)
                : io::load_sweep_config(options.config_path, options.overrides);
   check_scheduling(s.spec, options.resume ? options.archive_path : options.config_path);
-  s.data = io::read_dataset(s.spec.data);
-  check_model_fits_data(s.spec, s.data);
+  if (read_data) {
+    s.data = io::read_dataset(s.spec.data);
+    check_model_fits_data(s.spec, s.data);
+  }
   if (claim) {
     if (claim->lock->took_over_from()) {
       std::printf("taking over the lock of a job that died (%s)\n",
@@ -556,7 +561,15 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
   std::unique_ptr<train::TrialRunner> runner;
   std::string device;
   try {
-    setup = set_up(options, stored_config, std::move(claim), mpi.local_size());
+    setup = set_up(options, stored_config, std::move(claim), mpi.local_size(), false);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!mpi.agree(error.empty(), error)) return kExitBadInput;
+  try {
+    // Collective: one rank per node reads the file; the node shares it.
+    setup.data = read_dataset_once_per_node(setup.spec.data);
+    check_model_fits_data(setup.spec, setup.data);
     runner = make_runner(setup, mpi.local_rank());
     device = describe_device(runner->device());
   } catch (const std::exception& e) {
@@ -602,7 +615,7 @@ int run_in_process(const SweepOptions& options) {
   ArchiveClaim claim = claim_archive(options);
   const std::string stored_config =
       options.resume ? claim.archived->metadata.config_yaml : std::string();
-  const SweepSetup setup = set_up(options, stored_config, std::move(claim), n);
+  const SweepSetup setup = set_up(options, stored_config, std::move(claim), n, true);
   if (setup.mode == StartMode::kAlreadyFinished) {
     report_already_finished(options, setup.spec.name);
     return kExitFinished;

@@ -80,22 +80,29 @@ std::vector<std::int64_t> target_dims(const io::Split& s, Task task) {
   return dims;
 }
 
-SplitTensors to_tensors(const io::Split& s, Task task, const torch::Device& device) {
-  // from_blob does not own the memory: clone before moving to the device.
+// The device's copy of a split. from_blob does not own the memory, so the
+// values are copied (clone, or the move to a GPU), unless `in_place`: data a
+// node shares (Dataset::owner, kept alive by the trainer) is used where it
+// lies on the CPU, so the node holds one copy, not one per rank.
+torch::Tensor device_copy(const torch::Tensor& view, const torch::Device& device, bool in_place) {
+  if (device.is_cpu()) return in_place ? view : view.clone();
+  return view.to(device);
+}
+
+SplitTensors to_tensors(const io::Split& s, Task task, const torch::Device& device,
+                        bool in_place) {
   SplitTensors t;
-  t.x = torch::from_blob(const_cast<float*>(s.x.data()), with_rows(s.rows, s.sample_shape),
-                         torch::kFloat32)
-            .clone()
-            .to(device);
+  t.x = device_copy(torch::from_blob(const_cast<float*>(s.x_data()),
+                                     with_rows(s.rows, s.sample_shape), torch::kFloat32),
+                    device, in_place);
   if (task == Task::kClassification) {
-    t.y = torch::from_blob(const_cast<std::int64_t*>(s.y.data()), {s.rows}, torch::kInt64)
-              .clone()
-              .to(device);
+    t.y = device_copy(
+        torch::from_blob(const_cast<std::int64_t*>(s.y_data()), {s.rows}, torch::kInt64), device,
+        in_place);
   } else {
-    t.y = torch::from_blob(const_cast<float*>(s.targets.data()), target_dims(s, task),
-                           torch::kFloat32)
-              .clone()
-              .to(device);
+    t.y = device_copy(torch::from_blob(const_cast<float*>(s.targets_data()),
+                                       target_dims(s, task), torch::kFloat32),
+                      device, in_place);
   }
   return t;
 }
@@ -188,8 +195,9 @@ class Trainer : public TrialRunner {
         task_(data.task),
         shape_(shape_of(data)),
         device_(select_device(options_.device, options_.local_rank)),
-        train_(to_tensors(data.train, data.task, device_)),
-        val_(to_tensors(data.val, data.task, device_)) {
+        shared_(data.owner),
+        train_(to_tensors(data.train, data.task, device_, shared_ != nullptr)),
+        val_(to_tensors(data.val, data.task, device_, shared_ != nullptr)) {
     if (task_ != Task::kClassification) {
       // R^2's denominator: the validation targets' squared spread around their mean.
       const auto y = val_.y.to(torch::kFloat64);
@@ -415,6 +423,7 @@ class Trainer : public TrialRunner {
   bool checkpoint_dir_ready_ = false;
   std::int64_t saved_epoch_ = 0;  // the running job's latest epoch whose state is on disk
   torch::Device device_;
+  std::shared_ptr<const void> shared_;  // the node's shared data, when the tensors use it in place
   SplitTensors train_, val_;
   double val_total_squares_ = 0.0;
 };
