@@ -138,6 +138,23 @@ case "$case_name" in
         --set data.path=classification.h5
     [ ! -e bad.h5 ] || fail "a refused start left bad.h5"
     ;;
+  gpu_warning)
+    # A node that shows a GPU (faked with CUDA_VISIBLE_DEVICES) to a CPU-only
+    # LibTorch: one warning line, not silence, and training goes on.
+    make_data; write_config
+    CUDA_VISIBLE_DEVICES=0 RANKS=2 sweep --config sweep.yaml --archive a.h5 \
+      --set training.device=auto >out.txt 2>err.txt \
+      || fail "sweep: $(cat err.txt)"
+    if [ "$(grep -c "rungs-sweep: warning: this node shows 1 GPU but" err.txt)" -ne 1 ]; then
+      # A CUDA LibTorch on a real GPU node uses the GPU: no warning is right there.
+      grep -q "cuda:" a.h5 2>/dev/null || fail "expected one warning line: $(cat err.txt)"
+    fi
+    grep -q "finished" out.txt || fail "$(cat out.txt)"
+    rm -rf a.h5 a.h5.*
+    CUDA_VISIBLE_DEVICES=0 sweep --config sweep.yaml --archive a.h5 --set training.device=cpu \
+      >out.txt 2>err.txt || fail "sweep: $(cat err.txt)"
+    grep -q "warning" err.txt && fail "device: cpu still warned: $(cat err.txt)"
+    ;;
   help)
     "$RUNGS_SWEEP" --help | grep -q -- "--config" || fail "rungs-sweep --help"
     "$RUNGS" --help | grep -q "summary" || fail "rungs --help"

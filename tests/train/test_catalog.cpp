@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "rungs/train/device_choice.hpp"
 #include "rungs/train/lr_schedule.hpp"
 #include "rungs/train/model_catalog.hpp"
 #include "rungs/train/task.hpp"
@@ -101,6 +102,42 @@ TEST(TaskMetrics, EachTaskDeclaresItsMetricsWithTrainLossFirst) {
   EXPECT_EQ(task_metrics(Task::kRegression)[regression::kValR2].name, "val_r2");
   EXPECT_EQ(task_metrics(Task::kRegression)[regression::kValR2].better, core::ObjectiveMode::kMax);
   EXPECT_EQ(default_objective(Task::kSequenceRegression), "val_mse");
+}
+
+}  // namespace
+}  // namespace rungs::train
+
+namespace rungs::train {
+namespace {
+
+// Faked environments: what LibTorch sees and the node-local rank.
+TEST(DeviceChoice, EachRankTakesTheGpuAtItsLocalRankWrappingAround) {
+  EXPECT_EQ(choose_device("auto", 4, 2).index, 2);
+  EXPECT_TRUE(choose_device("auto", 4, 2).cuda);
+  EXPECT_EQ(choose_device("auto", 4, 5).index, 1);   // 6 ranks on a 4-GPU node
+  EXPECT_EQ(choose_device("cuda", 1, 3).index, 0);   // Slurm bound one GPU to this task
+  EXPECT_FALSE(choose_device("cpu", 4, 0).cuda);
+  EXPECT_FALSE(choose_device("auto", 0, 0).cuda);    // no GPU, or a CPU-only LibTorch
+  EXPECT_THROW(choose_device("cuda", 0, 0), std::runtime_error);
+}
+
+TEST(DeviceChoice, CudaVisibleDevicesDecidesWhatTheNodeShows) {
+  EXPECT_EQ(gpus_shown(nullptr, 8), 8);       // unset: the driver's list
+  EXPECT_EQ(gpus_shown("0,1", 8), 2);
+  EXPECT_EQ(gpus_shown("GPU-5d1c7f0e", 8), 1);  // UUIDs count too
+  EXPECT_EQ(gpus_shown("", 8), 0);
+  EXPECT_EQ(gpus_shown("-1", 8), 0);
+  EXPECT_EQ(gpus_shown(nullptr, 0), 0);
+}
+
+TEST(DeviceChoice, WarnsOnceWhenGpusGoUnusedForWantOfCuda) {
+  EXPECT_EQ(gpu_without_cuda_warning("auto", true, 4), "");   // a CUDA LibTorch uses them
+  EXPECT_EQ(gpu_without_cuda_warning("auto", false, 0), "");  // nothing to use
+  EXPECT_EQ(gpu_without_cuda_warning("cpu", false, 4), "");   // the user chose the CPU
+  const std::string w = gpu_without_cuda_warning("auto", false, 2);
+  EXPECT_NE(w.find("this node shows 2 GPUs but this rungs-sweep's LibTorch was built without CUDA"),
+            std::string::npos)
+      << w;
 }
 
 }  // namespace

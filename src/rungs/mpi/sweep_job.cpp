@@ -273,6 +273,16 @@ std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_i
   return train::make_runner(s.data, ro);
 }
 
+// GPUs on rank 0's node that no rank will use (a CPU-only LibTorch): one
+// line, not silence.
+void warn_of_unused_gpus(int rank, const core::SweepSpec& spec) {
+  if (rank != 0) return;
+  const std::string warning = unused_gpu_warning(spec.training.device);
+  if (warning.empty()) return;
+  std::fprintf(stderr, "rungs-sweep: warning: %s\n", warning.c_str());
+  std::fflush(stderr);
+}
+
 std::string join(const std::vector<core::WorkerInfo>& workers, bool hosts) {
   std::string s;
   for (const auto& w : workers) s += (s.empty() ? "" : ",") + (hosts ? w.host : w.device);
@@ -576,6 +586,7 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
     error = e.what();
   }
   if (!mpi.agree(error.empty(), error)) return kExitBadInput;
+  warn_of_unused_gpus(mpi.rank(), setup.spec);
   int mode = static_cast<int>(setup.mode);
   check_mpi(MPI_Bcast(&mode, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
   if (mode == static_cast<int>(StartMode::kAlreadyFinished)) {
@@ -620,6 +631,7 @@ int run_in_process(const SweepOptions& options) {
     report_already_finished(options, setup.spec.name);
     return kExitFinished;
   }
+  warn_of_unused_gpus(0, setup.spec);
   std::vector<std::unique_ptr<train::TrialRunner>> runners;
   std::vector<core::WorkerInfo> workers;
   for (int i = 0; i < n; ++i) {

@@ -21,6 +21,7 @@
 #include "rungs/core/error.hpp"
 #include "rungs/core/seeding.hpp"
 #include "rungs/io/posix_file.hpp"
+#include "rungs/train/device_choice.hpp"
 #include "rungs/train/lr_schedule.hpp"
 #include "rungs/train/model_catalog.hpp"
 #include "rungs/train/models/net.hpp"
@@ -47,16 +48,12 @@ const std::map<std::string, NetFactory>& registry() {
 
 // --- devices ----------------------------------------------------------------
 
+// The rule is device_choice.hpp's; LibTorch says what this rank sees.
 torch::Device select_device(const std::string& wanted, int local_rank) {
-  const bool has_cuda = torch::cuda::is_available();
-  if (wanted == "cuda" && !has_cuda) {
-    throw std::runtime_error(
-        "training.device is cuda but LibTorch sees no CUDA device (a CPU-only LibTorch, or no "
-        "GPU on this node); use device: auto or cpu");
-  }
-  if (wanted == "cpu" || !has_cuda) return torch::Device(torch::kCPU);
-  const auto count = static_cast<int>(torch::cuda::device_count());
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % count));
+  const int count = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+  const DeviceChoice c = choose_device(wanted, count, local_rank);
+  if (!c.cuda) return torch::Device(torch::kCPU);
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(c.index));
 }
 
 // --- data -------------------------------------------------------------------
@@ -434,6 +431,14 @@ std::unique_ptr<TrialRunner> make_runner(const io::Dataset& data, const RunnerOp
   const std::string mismatch = model_data_mismatch(options.model, data.task, data.train.sample_shape);
   if (!mismatch.empty()) throw std::invalid_argument(mismatch);
   return std::make_unique<Trainer>(data, options);
+}
+
+bool torch_has_cuda() {
+#ifdef RUNGS_TORCH_HAS_CUDA
+  return true;
+#else
+  return false;
+#endif
 }
 
 void set_compute_threads(int threads) {

@@ -69,6 +69,10 @@ struct RunnerOptions {
 // (model_data_mismatch), std::runtime_error when the device is unusable.
 std::unique_ptr<TrialRunner> make_runner(const io::Dataset& data, const RunnerOptions& options);
 
+// Whether the LibTorch this was built against has CUDA (a CPU-only one never
+// trains on a GPU, whatever the node has).
+bool torch_has_cuda();
+
 // Pins LibTorch's intra-op pool and OpenBLAS (when loaded) to `threads`.
 void set_compute_threads(int threads);
 
