@@ -118,13 +118,40 @@ NetShape shape_of(const io::Dataset& data) {
 
 // --- checkpoints ------------------------------------------------------------
 
-// One trial's model and optimizer, with the epoch they have reached.
+// One trial's model and optimizer, with the epoch they have reached. The
+// model's parameters are views of one tensor (`weights`) and their
+// gradients views of another (`gradients`): the optimizer, the clipping and
+// the zeroing then work on one tensor per minibatch, not one per parameter,
+// which on small models is most of LibTorch's per-batch dispatch cost. The
+// arithmetic is the same, element for element.
 struct TrialState {
   std::shared_ptr<Net> net;
+  torch::Tensor weights, gradients;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::int64_t epoch = 0;
   double seconds = 0.0;
 };
+
+// Makes every parameter of st.net a view of st.weights (with its current
+// values) and its gradient a view of st.gradients. Autograd accumulates
+// into a defined gradient in place, so the views stay views.
+void flatten_parameters(TrialState& st) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> params = st.net->parameters();
+  std::int64_t total = 0;
+  for (const auto& p : params) total += p.numel();
+  st.weights = torch::empty({total}, params.front().options().requires_grad(false));
+  st.gradients = torch::zeros({total}, params.front().options().requires_grad(false));
+  std::int64_t at = 0;
+  for (auto& p : params) {
+    const std::int64_t n = p.numel();
+    st.weights.narrow(0, at, n).copy_(p.reshape({-1}));
+    p.set_data(st.weights.narrow(0, at, n).view(p.sizes()));
+    p.mutable_grad() = st.gradients.narrow(0, at, n).view(p.sizes());
+    at += n;
+  }
+  st.weights.mutable_grad() = st.gradients;
+}
 
 // Serialised in memory, then written whole by io::write_bytes_atomically
 // (temporary file, fsync, rename): a crash never leaves a half-written
@@ -146,15 +173,13 @@ void save_checkpoint(const std::string& path, TrialState& st) {
 }
 
 // Onto `device` whatever device saved it (map_location): a promotion may
-// land on another GPU, or another node's.
-void load_checkpoint(const std::string& path, TrialState& st, std::int64_t expected_epoch,
-                     const torch::Device& device) {
-  torch::serialize::InputArchive archive;
+// land on another GPU, or another node's. The model's weights are read
+// first (loading replaces the parameters' storage, so this comes before
+// flatten_parameters), the optimizer's state once the optimizer exists.
+void load_weights(torch::serialize::InputArchive& archive, const std::string& path,
+                  TrialState& st, std::int64_t expected_epoch, const torch::Device& device) {
   archive.load_from(path, device);
   st.net->load(archive);
-  torch::serialize::InputArchive opt;
-  archive.read("optimizer", opt);
-  st.optimizer->load(opt);
   torch::Tensor epoch, seconds;
   archive.read("epoch", epoch);
   archive.read("seconds", seconds);
@@ -164,6 +189,12 @@ void load_checkpoint(const std::string& path, TrialState& st, std::int64_t expec
     throw std::runtime_error("checkpoint " + path + " is at epoch " + std::to_string(st.epoch) +
                              ", expected " + std::to_string(expected_epoch));
   }
+}
+
+void load_optimizer(torch::serialize::InputArchive& archive, TrialState& st) {
+  torch::serialize::InputArchive opt;
+  archive.read("optimizer", opt);
+  st.optimizer->load(opt);
 }
 
 // LibTorch's messages carry a C++ backtrace; keep the first line. A CUDA
@@ -238,19 +269,23 @@ class Trainer : public TrialRunner {
     at::Generator init = at::detail::createCPUGenerator(job.seed);
     st.net->initialize(init);  // initial weights depend on the trial's seed only
     st.net->to(device_);
-    st.optimizer = make_optimizer(job.params, st.net->parameters());
-    if (job.from_resource > 0) {
-      // The job's own checkpoint, or else the latest earlier one (a changed
-      // checkpoint.every, a lost file): training from there repeats the same
-      // epochs exactly (seeded per trial and epoch), and the steps it
-      // reports again are recorded once. With none, the trial starts over.
-      const std::int64_t at =
-          latest_checkpoint(options_.checkpoint_dir, job.trial, job.from_resource);
-      if (at > 0) {
-        load_checkpoint(checkpoint_path(options_.checkpoint_dir, job.trial, at), st, at, device_);
-      }
-      saved_epoch_ = std::max<std::int64_t>(at, 0);
+    // The job's own checkpoint, or else the latest earlier one (a changed
+    // checkpoint.every, a lost file): training from there repeats the same
+    // epochs exactly (seeded per trial and epoch), and the steps it reports
+    // again are recorded once. With none, the trial starts over.
+    const std::int64_t at = job.from_resource > 0
+                                ? latest_checkpoint(options_.checkpoint_dir, job.trial,
+                                                    job.from_resource)
+                                : -1;
+    torch::serialize::InputArchive checkpoint;
+    if (at > 0) {
+      load_weights(checkpoint, checkpoint_path(options_.checkpoint_dir, job.trial, at), st, at,
+                   device_);
     }
+    flatten_parameters(st);
+    st.optimizer = make_optimizer(job.params, {st.weights});
+    if (at > 0) load_optimizer(checkpoint, st);
+    if (job.from_resource > 0) saved_epoch_ = std::max<std::int64_t>(at, 0);
     const auto job_start = Clock::now();
     const Knobs knobs = knobs_of(job.params);
 
@@ -353,33 +388,43 @@ class Trainer : public TrialRunner {
     const std::int64_t n = train_.x.size(0);
     const std::int64_t batches = (n + k.batch - 1) / k.batch;
     const auto order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kInt64)).to(device_);
-    double total = 0.0;
+    // A minibatch is gathered into buffers reused all epoch, and the losses
+    // summed on the device: no allocation and no read-back per minibatch.
+    torch::Tensor xb = torch::empty({0}, train_.x.options());
+    torch::Tensor yb = torch::empty({0}, train_.y.options());
+    torch::Tensor total = torch::zeros({}, train_.x.options().dtype(torch::kFloat64));
     for (std::int64_t b = 0; b < batches; ++b) {
       const std::int64_t start = b * k.batch;
       const auto idx = order.slice(0, start, std::min(start + k.batch, n));
       set_learning_rate(*st.optimizer,
                         k.lr * lr_factor(k.schedule, st.epoch, b, batches, options_.max_resource));
-      const auto out = st.net->forward(train_.x.index_select(0, idx), &gen);
-      const auto loss = loss_of(out, train_.y.index_select(0, idx), k);
-      st.optimizer->zero_grad();
-      loss.backward();
-      if (k.grad_clip > 0.0) torch::nn::utils::clip_grad_norm_(st.net->parameters(), k.grad_clip);
-      st.optimizer->step();
-      const double value = loss.item<double>();
-      if (!std::isfinite(value)) {
-        throw std::runtime_error("training loss is " + std::string(std::isnan(value) ? "NaN" : "Inf") +
-                                 " at epoch " + std::to_string(st.epoch + 1) +
-                                 " (learning rate too high?)");
+      if (idx.size(0) != xb.size(0) && xb.numel() > 0) {  // the last, shorter minibatch
+        xb = torch::empty({0}, xb.options());
+        yb = torch::empty({0}, yb.options());
       }
-      total += value;
+      torch::index_select_out(xb, train_.x, 0, idx);
+      torch::index_select_out(yb, train_.y, 0, idx);
+      const auto out = st.net->forward(xb, &gen);
+      const auto loss = loss_of(out, yb, k);
+      st.gradients.zero_();
+      loss.backward();
+      if (k.grad_clip > 0.0) torch::nn::utils::clip_grad_norm_({st.weights}, k.grad_clip);
+      st.optimizer->step();
+      total.add_(loss.detach());
       check_time(job_start);
     }
-    return total / static_cast<double>(std::max<std::int64_t>(batches, 1));
+    const double mean = total.item<double>() / static_cast<double>(std::max<std::int64_t>(batches, 1));
+    if (!std::isfinite(mean)) {
+      throw std::runtime_error("training loss is " + std::string(std::isnan(mean) ? "NaN" : "Inf") +
+                               " at epoch " + std::to_string(st.epoch + 1) +
+                               " (learning rate too high?)");
+    }
+    return mean;
   }
 
   // The task's validation metrics, in task_metrics' order after train_loss.
   void evaluate(TrialState& st, core::CurvePoint& m) {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;
     st.net->eval();
     const std::int64_t n = val_.x.size(0);
     constexpr std::int64_t kEvalBatch = 8192;
