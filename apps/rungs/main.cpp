@@ -2,6 +2,7 @@
 // so it runs on a login node or a laptop.
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "rungs/analysis/sweep_loader.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/io/archive.hpp"
+#include "rungs/io/data_import.hpp"
 #include "rungs/io/dataset.hpp"
 #include "rungs/version.hpp"
 
@@ -32,6 +34,7 @@ constexpr const char* kUsage =
     "                       join archives of one sweep into one (trials renumbered)\n"
     "  data synth --out F   write a deterministic synthetic data set (classification,\n"
     "                       regression, images, sinusoids)\n"
+    "  data import --out F  NumPy .npy arrays or a CSV table into rungs' layout\n"
     "  data info FILE       shapes, types, class balance and NaN counts of a data set\n"
     "  simulate --config F --workers N --archive OUT\n"
     "                       run a sweep on N virtual workers in virtual time (synthetic\n"
@@ -46,6 +49,8 @@ constexpr const char* kDataUsage =
     "subcommands:\n"
     "  synth --out F        write a deterministic synthetic data set (--kind classification,\n"
     "                       regression, images or sinusoids)\n"
+    "  import --out F       NumPy .npy arrays (--x, --y) or a CSV table (--csv, --target)\n"
+    "                       into rungs' layout, checked as a sweep would\n"
     "  info FILE            shapes, types, class balance and NaN counts of a data set\n"
     "\n"
     "Run 'rungs data synth --help' for its options.\n";
@@ -169,6 +174,54 @@ int run_data_synth(const std::vector<std::string>& args) {
   return 0;
 }
 
+int run_data_import(const std::vector<std::string>& args) {
+  rungs::io::ImportRequest q;
+  std::string task = "classification";
+  po::options_description options("data import options");
+  options.add_options()("help,h", "show this help")(
+      "out,o", po::value<std::string>()->required(), "output HDF5 file")(
+      "task", po::value(&task)->default_value(task),
+      "classification, regression or sequence_regression")(
+      "x", po::value(&q.x), "NumPy .npy of the training samples (N, ...)")(
+      "y", po::value(&q.y), "NumPy .npy of their labels or targets (N, ...)")(
+      "val-x", po::value(&q.val_x), "NumPy .npy of the validation samples")(
+      "val-y", po::value(&q.val_y), "NumPy .npy of their labels or targets")(
+      "csv", po::value(&q.csv), "CSV with a header row: the training samples")(
+      "val-csv", po::value(&q.val_csv), "CSV of the validation samples, same columns")(
+      "target", po::value(&q.target), "the CSV column that is y; the others are features")(
+      "val-fraction", po::value(&q.val_fraction)->default_value(q.val_fraction),
+      "without validation files: the share of the rows (seeded shuffle) held out")(
+      "seed", po::value(&q.seed)->default_value(q.seed), "the shuffle's seed")(
+      "force", "overwrite an existing file");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  if (parse(args, options, positional, vm,
+            "usage: rungs data import --out FILE (--x X.npy --y Y.npy | --csv F --target COL) "
+            "[options]\n\n"
+            "Writes NumPy arrays or a CSV table in rungs' layout (docs/data.md), then checks it\n"
+            "as a sweep would; a file that fails the checks is removed.")) {
+    return 0;
+  }
+  q.task = parse_choice<rungs::core::Task>("task", task, rungs::core::parse_task,
+                                           "classification, regression, sequence_regression");
+  const std::string out = vm["out"].as<std::string>();
+  const rungs::io::Dataset data = rungs::io::import_dataset(q);
+  rungs::io::write_dataset(out, data, vm.count("force") > 0);
+  rungs::core::DataSpec spec;
+  spec.path = out;
+  spec.task = q.task;
+  try {
+    rungs::io::read_dataset(spec);  // every check a sweep makes
+  } catch (...) {
+    std::filesystem::remove(out);
+    throw;
+  }
+  std::printf("wrote %s: %lld train + %lld val samples (task %s)\n", out.c_str(),
+              static_cast<long long>(data.train.rows), static_cast<long long>(data.val.rows),
+              task.c_str());
+  return 0;
+}
+
 int run_data_info(const std::vector<std::string>& args) {
   po::options_description options("data info options");
   options.add_options()("help,h", "show this help")(
@@ -282,6 +335,9 @@ int dispatch(const std::vector<std::string>& argv) {
     if (!rest.empty() && rest[0] == "synth") {
       return run_data_synth(std::vector<std::string>(rest.begin() + 1, rest.end()));
     }
+    if (!rest.empty() && rest[0] == "import") {
+      return run_data_import(std::vector<std::string>(rest.begin() + 1, rest.end()));
+    }
     if (!rest.empty() && rest[0] == "info") {
       return run_data_info(std::vector<std::string>(rest.begin() + 1, rest.end()));
     }
@@ -291,10 +347,10 @@ int dispatch(const std::vector<std::string>& argv) {
     }
     std::cerr << kDataUsage << "\n";
     if (rest.empty()) {
-      std::cerr << "rungs: error: 'rungs data' needs a subcommand: synth or info\n";
+      std::cerr << "rungs: error: 'rungs data' needs a subcommand: synth, import or info\n";
     } else {
       std::cerr << "rungs: error: unknown data subcommand '" << rest[0]
-                << "' (the subcommands are: synth, info)\n";
+                << "' (the subcommands are: synth, import, info)\n";
     }
     return 2;
   }

@@ -138,6 +138,34 @@ case "$case_name" in
         --set data.path=classification.h5
     [ ! -e bad.h5 ] || fail "a refused start left bad.h5"
     ;;
+  data_import)
+    # NumPy arrays and a CSV into the layout, checked, then swept.
+    "$PYTHON" -c "import numpy" 2>/dev/null || exit 77
+    "$PYTHON" - <<'PY' || fail "numpy"
+import numpy as np
+rng = np.random.default_rng(0)
+x = rng.normal(size=(200, 1, 6, 6)).astype("float32")
+y = (x.mean(axis=(1, 2, 3)) > 0).astype("int64")
+np.save("x.npy", x); np.save("y.npy", y)
+np.save("bad_y.npy", np.where(np.arange(200) == 7, np.nan, 0.5).astype("float32"))
+with open("t.csv", "w") as f:
+    f.write("u,v,target\n")
+    for i in range(120):
+        f.write(f"{i % 7},{(i * 3) % 11},{(i % 7) * 0.5}\n")
+PY
+    "$RUNGS" data import --x x.npy --y y.npy --out images.h5 >log.txt || fail "import: $(cat log.txt)"
+    grep -q "wrote images.h5: 160 train + 40 val samples" log.txt || fail "$(cat log.txt)"
+    "$RUNGS" data info images.h5 | grep -q "/train: x (160, 1, 6, 6) float32; y (160) int64;" \
+      || fail "$("$RUNGS" data info images.h5)"
+    "$RUNGS" data import --csv t.csv --target target --task regression --out table.h5 >/dev/null \
+      || fail "csv import"
+    expect_error "bad.h5: /(train|val)/y\[[0-9]+\] is NaN" \
+      "$RUNGS" data import --x x.npy --y bad_y.npy --task regression --out bad.h5
+    [ ! -e bad.h5 ] || fail "a file that failed the checks was left"
+    sweep --config "$SOURCE_DIR/configs/examples/cnn_images.yaml" --archive a.h5 \
+      --set data.path=images.h5 --set sampler.trials=2 --set scheduler.max_resource=2 \
+      --set training.threads=1 --set training.device=cpu >sweep.txt 2>&1 || fail "$(cat sweep.txt)"
+    ;;
   gpu_warning)
     # A node that shows a GPU (faked with CUDA_VISIBLE_DEVICES) to a CPU-only
     # LibTorch: one warning line, not silence, and training goes on.
