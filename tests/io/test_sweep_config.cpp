@@ -309,17 +309,23 @@ TEST(SweepConfigModel, FloatHyperparameterMayBeSearchedOverInts) {
 
 TEST(SweepConfigModel, CategoricalValueUnknownToModelIsRejected) {
   const auto e =
-      error_of(with_space("  optimizer: {type: categorical, choices: [adam, rmsprop]}\n"));
+      error_of(with_space("  optimizer: {type: categorical, choices: [adam, lamb]}\n"));
   EXPECT_EQ(e.where(), "test.yaml:5");
-  EXPECT_TRUE(has(e.problem(), "'rmsprop'"));
-  EXPECT_TRUE(has(e.fix(), "sgd, adam, adamw"));
+  EXPECT_TRUE(has(e.problem(), "'lamb'"));
+  EXPECT_TRUE(has(e.fix(), "sgd, adam, adamw, rmsprop"));
 }
 
 TEST(SweepConfigModel, UnknownModelKindListsKinds) {
-  const auto e = error_of(base() + "model: {kind: cnn}\n");
+  const auto e = error_of(base() + "model: {kind: transformer}\n");
   EXPECT_EQ(e.where(), "test.yaml:6");
-  EXPECT_EQ(e.problem(), "model.kind: 'cnn' is not a valid value");
-  EXPECT_TRUE(has(e.fix(), "mlp"));
+  EXPECT_EQ(e.problem(), "model.kind: 'transformer' is not a valid value");
+  EXPECT_TRUE(has(e.fix(), "mlp, cnn, rnn"));
+}
+
+TEST(SweepConfigModel, APerSampleModelRefusesAPerStepTask) {
+  const auto e = error_of(base() + "model: {kind: cnn}\n", {"data.task=sequence_regression"});
+  EXPECT_TRUE(has(e.problem(), "model cnn predicts one output per sample")) << e.problem();
+  EXPECT_TRUE(has(e.fix(), "use model.kind: rnn")) << e.fix();
 }
 
 // --- Values -------------------------------------------------------------------
@@ -700,7 +706,7 @@ TEST(SweepConfigSpace, FixedParameterTakesOnlyTypeValueAndWhen) {
   EXPECT_EQ(std::get<std::int64_t>(*s.space.find("hidden")->fixed), 128);
   const auto e = error_of(with_space(kLr) + "  hidden: {type: int, value: 128, low: 1}\n");
   EXPECT_TRUE(has(e.what(), "does not apply to a fixed parameter"));
-  EXPECT_TRUE(has(error_of(with_space(kLr) + "  optimizer: {type: categorical, value: rmsprop}\n")
+  EXPECT_TRUE(has(error_of(with_space(kLr) + "  optimizer: {type: categorical, value: lamb}\n")
                       .what(),
                   "not a value the mlp model knows"));
 }
