@@ -206,16 +206,23 @@ int run_data_import(const std::vector<std::string>& args) {
                                            "classification, regression, sequence_regression");
   const std::string out = vm["out"].as<std::string>();
   const rungs::io::Dataset data = rungs::io::import_dataset(q);
-  rungs::io::write_dataset(out, data, vm.count("force") > 0);
+  if (std::filesystem::exists(out) && !vm.count("force")) {
+    throw rungs::core::InputError(out, "already exists", "choose another path, or pass --force");
+  }
+  // Written beside `out` and checked as a sweep would check it; only a file
+  // that passes replaces `out`, so a failed import loses nothing.
+  const std::string staged = out + ".import-check.h5";
+  rungs::io::write_dataset(staged, data, true);
   rungs::core::DataSpec spec;
-  spec.path = out;
+  spec.path = staged;
   spec.task = q.task;
   try {
     rungs::io::read_dataset(spec);  // every check a sweep makes
-  } catch (...) {
-    std::filesystem::remove(out);
-    throw;
+  } catch (const rungs::core::InputError& e) {
+    std::filesystem::remove(staged);
+    throw rungs::core::InputError(out, e.problem(), e.fix());
   }
+  std::filesystem::rename(staged, out);
   std::printf("wrote %s: %lld train + %lld val samples (task %s)\n", out.c_str(),
               static_cast<long long>(data.train.rows), static_cast<long long>(data.val.rows),
               task.c_str());

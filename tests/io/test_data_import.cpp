@@ -59,6 +59,14 @@ TEST(ReadNpy, RefusesWhatItCannotRead) {
   write_npy<float>(dir + "/cut.npy", "<f4", {4}, {1, 2});
   EXPECT_TRUE(contains(input_error_message([&] { read_npy(dir + "/cut.npy"); }),
                        "fewer values than its shape says"));
+  // A shape claiming 6e9 float64 values in a file of a few bytes: refused
+  // before anything that size is allocated.
+  write_npy<double>(dir + "/huge.npy", "<f8", {6000000000}, {1.0});
+  EXPECT_TRUE(contains(input_error_message([&] { read_npy(dir + "/huge.npy"); }),
+                       "fewer values than its shape says"));
+  write_npy<double>(dir + "/wrap.npy", "<f8", {4, 4611686018427387904}, {1.0});
+  EXPECT_TRUE(contains(input_error_message([&] { read_npy(dir + "/wrap.npy"); }),
+                       "fewer values than its shape says"));
   std::ofstream(dir + "/t.npy") << "not numpy";
   EXPECT_TRUE(contains(input_error_message([&] { read_npy(dir + "/t.npy"); }), "not a NumPy .npy"));
 }

@@ -379,6 +379,14 @@ TEST(ReadDatasetNd, ANamedTestSplitIsReadAndChecked) {
 
 // Chunked, shuffled and deflated data sets (what h5py writes with
 // compression="gzip") read back value for value.
+// Without a `classes` attribute the count comes from the labels; one stray
+// huge label would make every model's output layer that wide.
+TEST(ReadDatasetNd, AnInferredClassCountIsBoundedToo) {
+  const std::string path = write_raw(test_dir(), split(2, 2, {0, 50000000}), split(2, 2, {0, 1}));
+  expect_input_error([&] { read_dataset(data_spec(path, "/train", "/val")); },
+                     {"the largest label is 50000000", "renumber them"});
+}
+
 TEST(ReadDatasetNd, ChunkedCompressedDataReads) {
   const std::string path = test_dir() + "/gzip.h5";
   const std::int64_t rows = 1000, cols = 7;

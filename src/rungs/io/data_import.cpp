@@ -31,6 +31,9 @@ std::string header_value(const std::string& header, const std::string& key) {
 }
 
 std::vector<std::int64_t> parse_shape(const std::string& text, const std::string& path) {
+  if (text.size() < 2 || text.front() != '(' || text.back() != ')') {
+    throw InputError(path, "the .npy header has no shape tuple", "write the array with numpy.save");
+  }
   std::vector<std::int64_t> shape;
   std::string inner = text.substr(1, text.size() - 2);
   std::stringstream in(inner);
@@ -38,7 +41,10 @@ std::vector<std::int64_t> parse_shape(const std::string& text, const std::string
     item.erase(0, item.find_first_not_of(' '));
     if (item.empty()) continue;
     try {
-      shape.push_back(std::stoll(item));
+      std::size_t used = 0;
+      const long long d = std::stoll(item, &used);
+      if (d < 0 || item.find_first_not_of(' ', used) != std::string::npos) throw std::invalid_argument("");
+      shape.push_back(d);
     } catch (const std::exception&) {
       throw InputError(path, "the .npy header's shape " + text + " is not a tuple of integers",
                        "write the array with numpy.save");
@@ -48,7 +54,7 @@ std::vector<std::int64_t> parse_shape(const std::string& text, const std::string
 }
 
 template <typename T>
-void read_values(std::ifstream& in, std::size_t count, std::vector<double>& out) {
+void read_values(std::ifstream& in, std::uint64_t count, std::vector<double>& out) {
   std::vector<T> raw(count);
   in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(count * sizeof(T)));
   out.assign(raw.begin(), raw.end());
@@ -66,14 +72,12 @@ NpyArray read_npy(const std::string& path) {
                      "write it with numpy.save, or import a CSV with --csv");
   }
   std::uint32_t header_len = 0;
-  if (magic[6] == 1) {
-    unsigned char b[2];
-    in.read(reinterpret_cast<char*>(b), 2);
-    header_len = b[0] | (b[1] << 8);
-  } else {
-    unsigned char b[4];
-    in.read(reinterpret_cast<char*>(b), 4);
-    header_len = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+  unsigned char b[4] = {0, 0, 0, 0};
+  in.read(reinterpret_cast<char*>(b), magic[6] == 1 ? 2 : 4);
+  header_len = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+  constexpr std::uint32_t kMaxHeader = 1u << 20;  // numpy writes a few hundred bytes
+  if (!in || header_len > kMaxHeader) {
+    throw InputError(path, "the .npy header is damaged", "write it again with numpy.save");
   }
   std::string header(header_len, '\0');
   in.read(header.data(), header_len);
@@ -86,8 +90,33 @@ NpyArray read_npy(const std::string& path) {
     throw InputError(path, "the array is in Fortran order",
                      "save numpy.ascontiguousarray(a) instead");
   }
-  std::size_t count = 1;
-  for (std::int64_t d : a.shape) count *= static_cast<std::size_t>(d);
+  // The values must fit in what the file holds, checked before allocating.
+  const std::streamoff data_at = in.tellg();
+  in.seekg(0, std::ios::end);
+  const auto left = static_cast<std::uint64_t>(in.tellg() - data_at);
+  in.seekg(data_at);
+  const std::uint64_t item = descr == "'<f8'" || descr == "'<i8'"   ? 8
+                             : descr == "'<f4'" || descr == "'<i4'" ? 4
+                             : descr == "'|u1'"                     ? 1
+                                                                    : 0;
+  if (item == 0) {
+    throw InputError(path, "dtype " + descr + " is not one rungs imports",
+                     "save float32, float64, int32, int64 or uint8 (little-endian), e.g. "
+                     "a.astype('float32')");
+  }
+  std::uint64_t count = 1;
+  for (std::int64_t d : a.shape) {
+    const auto extent = static_cast<std::uint64_t>(d);
+    if (extent != 0 && count > left / item / extent + 1) {
+      throw InputError(path, "the file holds fewer values than its shape says",
+                       "the file is cut short; write it again");
+    }
+    count *= extent;
+  }
+  if (count * item > left) {
+    throw InputError(path, "the file holds fewer values than its shape says",
+                     "the file is cut short; write it again");
+  }
   if (descr == "'<f4'") {
     read_values<float>(in, count, a.values);
   } else if (descr == "'<f8'") {
@@ -120,6 +149,7 @@ namespace {
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<double>> rows;
+  std::vector<std::size_t> lines;  // each row's line in the file
 };
 
 Table read_csv(const std::string& path) {
@@ -163,6 +193,7 @@ Table read_csv(const std::string& path) {
                        "give every row one value per column");
     }
     t.rows.push_back(std::move(row));
+    t.lines.push_back(number);
   }
   if (t.rows.empty()) throw InputError(path, "the file has no data rows", "add rows under the header");
   return t;
@@ -190,9 +221,14 @@ void split_from_table(const Table& t, const std::string& target, const std::stri
       if (c != y_col) s.x.push_back(static_cast<float>(t.rows[r][c]));
     }
     const double y = t.rows[r][y_col];
+    const std::string where = path + ":" + std::to_string(t.lines[r]);
+    if (!std::isfinite(y)) {
+      throw InputError(where, "the target '" + target + "' is not finite",
+                       "drop or impute the rows with missing or infinite values");
+    }
     if (task == core::Task::kClassification) {
-      if (y != std::floor(y)) {
-        throw InputError(path + ":" + std::to_string(r + 2),
+      if (y != std::floor(y) || y < 0 || y > 9.0e15) {
+        throw InputError(where,
                          "the target '" + target + "' is " + std::to_string(y) + ", not a class index",
                          "class labels must be whole numbers 0..classes-1, or use --task regression");
       }

@@ -160,6 +160,10 @@ Split read_split(const File& file, const std::string& path, const std::string& g
   } else {
     read_targets(y, path, group, task, split);
   }
+  if (task != core::Task::kClassification && split.target_size() < 1) {
+    throw InputError(path, group + "/y has no target values per sample",
+                     "store at least one target per sample (or per step)");
+  }
   if (split.rows < 1 || split.features < 1) {
     throw InputError(path,
                      "group " + group + " is empty (" + std::to_string(split.rows) + " rows, " +
@@ -223,7 +227,18 @@ void check_finite(const std::vector<float>& values, std::int64_t rows,
 std::int64_t class_count(const File& file, const Dataset& data, const std::string& path) {
   std::int64_t from_labels = std::max(max_label(data.train.y), max_label(data.val.y)) + 1;
   if (data.has_test) from_labels = std::max(from_labels, max_label(data.test.y) + 1);
-  if (!has_attribute(file.get(), "classes")) return from_labels;
+  if (!has_attribute(file.get(), "classes")) {
+    if (from_labels > kMaxClasses) {
+      throw InputError(path,
+                       "the largest label is " + std::to_string(from_labels - 1) +
+                           ", so the model's output layer would need " +
+                           std::to_string(from_labels) + " classes, more than the " +
+                           std::to_string(kMaxClasses) + " allowed",
+                       "labels must be class indices 0..classes-1; renumber them, or give the "
+                       "root attribute `classes`");
+    }
+    return from_labels;
+  }
   std::int64_t classes = read_int_attribute(file.get(), "classes");
   if (classes < 1 || classes > kMaxClasses) {
     throw InputError(path,

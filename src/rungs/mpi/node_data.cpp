@@ -179,11 +179,12 @@ io::Dataset read_dataset_once_per_node(const core::DataSpec& spec) {
       read = io::read_dataset(spec);
       mine = layout_of(read);
     } catch (const std::exception& e) {
-      mine.error = e.what();
+      mine.error = std::string(e.what()).empty() ? "cannot read the data set" : e.what();
     }
   }
   const Layout layout = broadcast(window->node, node_rank, mine);
   if (!layout.error.empty()) throw std::runtime_error(layout.error);
+  if (layout.splits.size() < 2) throw std::runtime_error("node data: the reader sent no splits");
 
   // The reader's rank allocates the whole window; the others map it.
   char* base = nullptr;

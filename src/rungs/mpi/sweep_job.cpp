@@ -143,6 +143,10 @@ ArchiveClaim claim_archive(const SweepOptions& options) {
   // Throws for a file that is not a rungs archive: somebody's other file is
   // never read as, or replaced by, a sweep.
   if (io::archived_sweep_name(path)) c.archived = io::read_archive(path);
+  if (options.resume && !c.archived) {
+    throw core::InputError(path, "no archive to resume",
+                           "check the path, or start the sweep with --config");
+  }
   if (options.resume) refuse_older_schema(path, *c.archived);
   return c;
 }

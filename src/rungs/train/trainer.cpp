@@ -227,9 +227,12 @@ class Trainer : public TrialRunner {
         train_(to_tensors(data.train, data.task, device_, shared_ != nullptr)),
         val_(to_tensors(data.val, data.task, device_, shared_ != nullptr)) {
     if (task_ != Task::kClassification) {
-      // R^2's denominator: the validation targets' squared spread around their mean.
+      // R^2's denominator: the validation targets' squared spread around
+      // each output's own mean (over samples, and steps for sequences).
       const auto y = val_.y.to(torch::kFloat64);
-      val_total_squares_ = (y - y.mean()).pow(2).sum().item<double>();
+      std::vector<std::int64_t> over(static_cast<std::size_t>(y.dim() - 1));
+      for (std::size_t d = 0; d < over.size(); ++d) over[d] = static_cast<std::int64_t>(d);
+      val_total_squares_ = (y - y.mean(over, true)).pow(2).sum().item<double>();
     }
   }
 
