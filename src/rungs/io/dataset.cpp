@@ -354,6 +354,15 @@ struct Problem {
   std::int64_t features = 0;
 };
 
+// A features x kLatentDims map with entries N(0, 1/latent), which keep each
+// feature's variance near the latent's.
+std::vector<double> random_map(std::int64_t features, NormalSource& rng) {
+  const double scale = 1.0 / std::sqrt(static_cast<double>(kLatentDims));
+  std::vector<double> map(static_cast<std::size_t>(features) * kLatentDims);
+  for (double& v : map) v = scale * rng.normal();
+  return map;
+}
+
 Problem make_problem(const SynthOptions& o, NormalSource& rng) {
   Problem p;
   p.features = o.features;
@@ -367,11 +376,22 @@ Problem make_problem(const SynthOptions& o, NormalSource& rng) {
     }
     p.centres.push_back(std::move(class_centres));
   }
-  // Entries N(0, 1/latent) keep each feature's variance near the latent's.
-  double scale = 1.0 / std::sqrt(static_cast<double>(kLatentDims));
-  p.map.resize(static_cast<std::size_t>(o.features) * kLatentDims);
-  for (double& v : p.map) v = scale * rng.normal();
+  p.map = random_map(o.features, rng);
   return p;
+}
+
+// The features of latent point z: a fixed linear map (features x
+// kLatentDims), every other feature bent so a linear model is not quite
+// enough, plus a little noise.
+void map_latent(const std::vector<double>& map, std::int64_t features, const double* z,
+                NormalSource& rng, float* x) {
+  for (std::int64_t f = 0; f < features; ++f) {
+    const double* row = &map[static_cast<std::size_t>(f) * kLatentDims];
+    double h = 0.0;
+    for (int d = 0; d < kLatentDims; ++d) h += row[d] * z[d];
+    if (f % 2 == 1) h = kTanhScale * std::tanh(h / kTanhScale);
+    x[f] = static_cast<float>(h + kFeatureNoise * rng.normal());
+  }
 }
 
 void draw_row(const Problem& p, double noise, NormalSource& rng, float* x, std::int64_t& y) {
@@ -383,14 +403,7 @@ void draw_row(const Problem& p, double noise, NormalSource& rng, float* x, std::
   for (int d = 0; d < kLatentDims; ++d) {
     z[d] = centre[static_cast<std::size_t>(d)] + noise * rng.normal();
   }
-  for (std::int64_t f = 0; f < p.features; ++f) {
-    const double* row = &p.map[static_cast<std::size_t>(f) * kLatentDims];
-    double h = 0.0;
-    for (int d = 0; d < kLatentDims; ++d) h += row[d] * z[d];
-    // Every other feature is bent, so a linear model is not quite enough.
-    if (f % 2 == 1) h = kTanhScale * std::tanh(h / kTanhScale);
-    x[f] = static_cast<float>(h + kFeatureNoise * rng.normal());
-  }
+  map_latent(p.map, p.features, z, rng, x);
 }
 
 Split draw_split(const Problem& p, std::int64_t rows, double noise, std::uint64_t seed) {
@@ -424,9 +437,8 @@ struct RegressionProblem {
 RegressionProblem make_regression(const SynthOptions& o, NormalSource& rng) {
   RegressionProblem p;
   p.features = o.features;
+  p.map = random_map(o.features, rng);
   const double scale = 1.0 / std::sqrt(static_cast<double>(kLatentDims));
-  p.map.resize(static_cast<std::size_t>(o.features) * kLatentDims);
-  for (double& v : p.map) v = scale * rng.normal();
   p.weights.resize(static_cast<std::size_t>(kWaves) * kLatentDims);
   for (double& v : p.weights) v = scale * rng.normal();
   for (int j = 0; j < kWaves; ++j) {
@@ -448,14 +460,7 @@ Split draw_regression(const RegressionProblem& p, std::int64_t rows, double nois
   for (std::int64_t i = 0; i < rows; ++i) {
     double z[kLatentDims];
     for (double& v : z) v = rng.normal();
-    float* x = &s.x[static_cast<std::size_t>(i * p.features)];
-    for (std::int64_t f = 0; f < p.features; ++f) {
-      const double* row = &p.map[static_cast<std::size_t>(f) * kLatentDims];
-      double h = 0.0;
-      for (int d = 0; d < kLatentDims; ++d) h += row[d] * z[d];
-      if (f % 2 == 1) h = kTanhScale * std::tanh(h / kTanhScale);
-      x[f] = static_cast<float>(h + kFeatureNoise * rng.normal());
-    }
+    map_latent(p.map, p.features, z, rng, &s.x[static_cast<std::size_t>(i * p.features)]);
     double y = 0.0;
     for (int j = 0; j < kWaves; ++j) {
       const double* w = &p.weights[static_cast<std::size_t>(j) * kLatentDims];
