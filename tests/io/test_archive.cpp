@@ -65,6 +65,9 @@ SweepRecord sample_record() {
   m.rung_resources = {1, 3, 9, 27};
   m.state = "at_limit";
   m.limit = "limits.time";
+  m.shards = "0/3,2/3";
+  m.runner = "command, resume: false (a promoted trial retrains from step 0)";
+  m.trial_logs = "runs/a.h5.logs/trial_{id}.out|.err";
   m.wall_seconds = 123.5;
 
   r.space.push_back(ParamSpec::float_range("lr", 1e-4, 1e-1, true));
@@ -149,6 +152,9 @@ void expect_same_metadata(const SweepMetadata& a, const SweepMetadata& b) {
   EXPECT_EQ(a.rung_resources, b.rung_resources);
   EXPECT_EQ(a.state, b.state);
   EXPECT_EQ(a.limit, b.limit);
+  EXPECT_EQ(a.shards, b.shards);
+  EXPECT_EQ(a.runner, b.runner);
+  EXPECT_EQ(a.trial_logs, b.trial_logs);
   EXPECT_EQ(a.wall_seconds, b.wall_seconds);
 }
 

@@ -45,6 +45,13 @@ struct SweepMetadata {
   // The grid shards the archive holds, e.g. "0/3,2/3" (sorted); "" for a
   // sweep run whole. A shard's own run holds one; `rungs merge` unites them.
   std::string shards;
+  // What trained the trials: a built-in model's kind ("mlp"), or "command"
+  // with what a promotion does ("command, resume: false (a promoted trial
+  // retrains from step 0)").
+  std::string runner;
+  // Command trials: where each trial's program output went, as a pattern
+  // ("a.h5.logs/trial_{id}.out|.err"); "" for built-in models.
+  std::string trial_logs;
   double wall_seconds = 0.0;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rungs/core/asha.hpp"
@@ -33,8 +34,22 @@ struct DataSpec {
   Task task = Task::kClassification;
 };
 
+// model.kind: command: any program as a trial (docs/command-trials.md).
+struct CommandSpec {
+  std::vector<std::string> argv;  // placeholders "{name}" are whole arguments
+  std::vector<std::pair<std::string, std::string>> env;  // set for the program, in order
+  // true: a promoted trial's program continues from its checkpoint at
+  // RUNGS_FROM_RESOURCE; false: it retrains from step 0 every job.
+  bool resume = true;
+  double grace = 10.0;  // seconds between SIGTERM and SIGKILL for a stopped trial
+};
+
+inline constexpr char kCommandModel[] = "command";
+
 struct ModelSpec {
   std::string kind = "mlp";
+  CommandSpec command;  // kind == command only
+  bool is_command() const { return kind == kCommandModel; }
 };
 
 struct ObjectiveSpec {

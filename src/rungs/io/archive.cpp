@@ -92,6 +92,8 @@ void write_metadata(Hid root, const core::SweepMetadata& m) {
   write_string_attribute(root, "state", m.state);
   if (!m.limit.empty()) write_string_attribute(root, "limit", m.limit);
   if (!m.shards.empty()) write_string_attribute(root, "shards", m.shards);
+  if (!m.runner.empty()) write_string_attribute(root, "runner", m.runner);
+  if (!m.trial_logs.empty()) write_string_attribute(root, "trial_logs", m.trial_logs);
   write_double_attribute(root, "wall_seconds", m.wall_seconds);
 }
 
@@ -376,6 +378,8 @@ core::SweepMetadata read_metadata(Hid root) {
   m.state = read_string_attribute(root, "state");
   if (has_attribute(root, "limit")) m.limit = read_string_attribute(root, "limit");
   if (has_attribute(root, "shards")) m.shards = read_string_attribute(root, "shards");
+  if (has_attribute(root, "runner")) m.runner = read_string_attribute(root, "runner");
+  if (has_attribute(root, "trial_logs")) m.trial_logs = read_string_attribute(root, "trial_logs");
   m.wall_seconds = read_double_attribute(root, "wall_seconds");
   return m;
 }

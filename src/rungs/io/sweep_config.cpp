@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "rungs/core/asha.hpp"
+#include "rungs/core/command_template.hpp"
 #include "rungs/core/duration.hpp"
 #include "rungs/core/error.hpp"
 #include "rungs/core/factory.hpp"
@@ -40,7 +41,7 @@ const std::map<std::string, Keys>& schema() {
        {"name", "seed", "data", "model", "objective", "scheduler", "sampler", "space", "limits",
         "checkpoint", "output", "training", "retries"}},
       {"data", {"path", "train", "val", "test", "task"}},
-      {"model", {"kind"}},
+      {"model", {"kind", "argv", "env", "resume", "metrics", "grace"}},
       {"objective", {"metric", "mode"}},
       {"scheduler",
        {"kind", "mode", "eta", "min_resource", "max_resource", "brackets", "grace_period",
@@ -419,16 +420,93 @@ core::DataSpec read_data(const Locator& loc, const Field& f) {
   return d;
 }
 
-core::ModelSpec read_model(const Locator& loc, const Field& f) {
-  const Entries e = entries(loc, f, keys_of("model"));
-  core::ModelSpec m;
-  if (const Field* k = find(e, "kind")) m.kind = as_enum(loc, *k, train::model_kinds());
-  return m;
-}
-
 core::ObjectiveMode read_mode(const Locator& loc, const Field& f) {
   return as_enum(loc, f, {"max", "min"}) == "max" ? core::ObjectiveMode::kMax
                                                   : core::ObjectiveMode::kMin;
+}
+
+std::vector<std::string> as_string_list(const Locator& loc, const Field& f, const std::string& fix) {
+  if (!f.value.IsSequence()) throw type_error(loc, f, "a list", fix);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < f.value.size(); ++i) {
+    const Field item{f.path + "[" + std::to_string(i) + "]", f.key, f.value[i]};
+    if (!item.value.IsScalar()) throw type_error(loc, item, "a string", fix);
+    out.push_back(item.value.Scalar());
+  }
+  return out;
+}
+
+// model.metrics of a command: names ("val_loss", minimised) or maps
+// ({name: val_accuracy, mode: max}), in the order the program reports them.
+std::vector<core::MetricSpec> read_command_metrics(const Locator& loc, const Field& f) {
+  const std::string fix = "write e.g. metrics: [val_loss, {name: val_accuracy, mode: max}]";
+  if (!f.value.IsSequence()) throw type_error(loc, f, "a list", fix);
+  std::vector<core::MetricSpec> metrics;
+  for (std::size_t i = 0; i < f.value.size(); ++i) {
+    const Field item{f.path + "[" + std::to_string(i) + "]", f.key, f.value[i]};
+    core::MetricSpec m;
+    if (item.value.IsScalar()) {
+      m.name = item.value.Scalar();
+    } else if (item.value.IsMap()) {
+      const Entries e = entries(loc, item, {"name", "mode"});
+      m.name = as_string(loc, require(loc, item, e, "name", fix));
+      if (const Field* mode = find(e, "mode")) m.better = read_mode(loc, *mode);
+    } else {
+      throw type_error(loc, item, "a name or {name, mode}", fix);
+    }
+    metrics.push_back(m);
+  }
+  const auto [what, how] = split_problem(core::check_metric_names(metrics));
+  if (!what.empty()) throw InputError(loc.where_within(f), f.path + ": " + what, how);
+  return metrics;
+}
+
+core::CommandSpec read_command(const Locator& loc, const Field& f, const Entries& e) {
+  core::CommandSpec c;
+  const Field& argv = require(loc, f, e, "argv",
+                              "add the program and its arguments, e.g. argv: [python3, train.py, "
+                              "--lr, \"{lr}\", --epochs, \"{to_resource}\"]");
+  c.argv = as_string_list(loc, argv, "write argv: [program, arg, ...]");
+  try {
+    core::CommandTemplate check(c.argv);
+  } catch (const std::invalid_argument& err) {
+    const auto [what, how] = split_problem(err.what());
+    throw InputError(loc.where_within(argv), "model.argv: " + what, how);
+  }
+  if (const Field* env = find(e, "env")) {
+    for (const auto& [key, value] : children(loc, *env)) {
+      c.env.emplace_back(key, as_string(loc, value));
+    }
+  }
+  if (const Field* r = find(e, "resume")) c.resume = as_bool(loc, *r);
+  if (const Field* g = find(e, "grace")) c.grace = as_duration(loc, *g);
+  return c;
+}
+
+// The built-in models declare their metrics through their task; a command
+// declares its own (model.metrics).
+core::ModelSpec read_model(const Locator& loc, const Field& f,
+                           std::vector<core::MetricSpec>* command_metrics) {
+  const Entries e = entries(loc, f, keys_of("model"));
+  core::ModelSpec m;
+  Keys kinds = train::model_kinds();
+  kinds.push_back(core::kCommandModel);
+  if (const Field* k = find(e, "kind")) m.kind = as_enum(loc, *k, kinds);
+  if (!m.is_command()) {
+    for (const char* key : {"argv", "env", "resume", "metrics", "grace"}) {
+      if (const Field* x = find(e, key)) {
+        throw InputError(loc.where(*x), "model." + std::string(key) + " applies only to kind: command",
+                         "remove it, or set model.kind: command");
+      }
+    }
+    return m;
+  }
+  m.command = read_command(loc, f, e);
+  *command_metrics = read_command_metrics(
+      loc, require(loc, f, e, "metrics",
+                   "list what the program reports, e.g. metrics: [val_loss, {name: "
+                   "val_accuracy, mode: max}]"));
+  return m;
 }
 
 // The objective names one of the model's declared metrics (by default its
@@ -752,9 +830,30 @@ core::ParamSpec read_fixed_param(const Locator& loc, const Entries& e, core::Par
   return p;
 }
 
+// A command parameter becomes a placeholder and a key of RUNGS_PARAMS: a
+// plain name that no built-in placeholder already takes.
+void check_command_param_name(const Locator& loc, const Field& f, const std::string& name) {
+  const auto& builtin = core::command_builtin_placeholders();
+  if (contains(builtin, name)) {
+    throw InputError(loc.where(f), "space." + name + " has the name of a placeholder every trial fills in",
+                     "rename the parameter; the built-in placeholders are: " + join(builtin));
+  }
+  try {
+    if (core::placeholder_of("{" + name + "}") != name) throw std::invalid_argument("");
+  } catch (const std::invalid_argument&) {
+    throw InputError(loc.where(f), "space." + name + " is not a plain name",
+                     "use letters, digits, '_', '.' or '-'");
+  }
+}
+
 core::ParamSpec read_param(const Locator& loc, const Field& f, const std::string& name,
                            const std::string& kind, const core::SearchSpace& earlier) {
-  const train::ModelHyperparameter& hp = model_hyperparameter(loc, f, name, kind);
+  // A command's parameters are whatever its program reads; a built-in
+  // model's are its catalog's.
+  const bool command = kind == core::kCommandModel;
+  const train::ModelHyperparameter* hp =
+      command ? nullptr : &model_hyperparameter(loc, f, name, kind);
+  if (command) check_command_param_name(loc, f, name);
   const Entries e = entries(loc, f, keys_of("space.*"));
   const core::ParamType type = read_param_type(loc, f, e);
   check_keys_fit_type(loc, f, e, type);
@@ -766,7 +865,7 @@ core::ParamSpec read_param(const Locator& loc, const Field& f, const std::string
   p.name = name;
   const auto [what, fix] = split_problem(p.validate());
   if (!what.empty()) throw InputError(loc.where_within(f), f.path + ": " + what, fix);
-  check_fits_model(loc, f, p, hp, kind);
+  if (hp) check_fits_model(loc, f, p, *hp, kind);
   return p;
 }
 
@@ -815,6 +914,34 @@ void check_root(const Locator& loc, const YAML::Node& root) {
   }
 }
 
+// Every placeholder of a command's argv is filled by each trial: a built-in
+// name or a parameter that every configuration has (not a conditional one).
+void check_placeholders(const Locator& loc, const Field& model, const core::SweepSpec& spec) {
+  const core::CommandTemplate argv(spec.model.command.argv);
+  Keys known = core::command_builtin_placeholders();
+  if (spec.data.path.empty()) known.erase(std::find(known.begin(), known.end(), "data_path"));
+  for (const auto& p : spec.space.params()) known.push_back(p.name);
+  for (const std::string& name : argv.placeholders()) {
+    const core::ParamSpec* param = nullptr;
+    for (const auto& p : spec.space.params()) {
+      if (p.name == name) param = &p;
+    }
+    if (param && !param->when.empty()) {
+      throw InputError(loc.where_within(model),
+                       "model.argv: {" + name + "} names a conditional parameter, which some "
+                       "trials do not have",
+                       "read it from RUNGS_PARAMS (JSON) in the program instead");
+    }
+    if (contains(known, name)) continue;
+    const std::string near = nearest_key(name, known);
+    throw InputError(loc.where_within(model), "model.argv: unknown placeholder {" + name + "}",
+                     (near.empty() ? "" : "did you mean {" + near + "}? ") +
+                         "placeholders are the space's parameters and: " +
+                         join(core::command_builtin_placeholders()) +
+                         (name == "data_path" ? " (data_path needs data: {path: FILE})" : ""));
+  }
+}
+
 // A sweep that could run forever is almost always a forgotten line.
 void check_has_end(const Locator& loc, const core::SweepSpec& spec) {
   if (spec.sampler.trials > 0 || spec.limits.max_trials > 0 || spec.limits.max_seconds > 0 ||
@@ -835,24 +962,31 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
   core::SweepSpec spec;
   spec.name = read_name(loc, require(loc, top, e, "name", "add e.g. name: digits-mlp"));
   if (const Field* s = find(e, "seed")) spec.seed = as_uint64(loc, *s);
-  spec.data = read_data(loc, require(loc, top, e, "data", "add data: {path: FILE.h5}"));
-  spec.model = read_model(loc, section(e, "model"));
+  std::vector<core::MetricSpec> command_metrics;
+  spec.model = read_model(loc, section(e, "model"), &command_metrics);
+  // A command reads its own data (data.path, when given, is passed on to it).
+  if (!spec.model.is_command() || find(e, "data")) {
+    spec.data = read_data(loc, require(loc, top, e, "data", "add data: {path: FILE.h5}"));
+  }
   const core::Task task = spec.data.task;
-  const std::string misfit = train::model_task_mismatch(spec.model.kind, task);
+  const std::string misfit =
+      spec.model.is_command() ? "" : train::model_task_mismatch(spec.model.kind, task);
   if (!misfit.empty()) {
     const Field* model = find(e, "model");
     const auto cut = misfit.find("; ");
     throw InputError(model ? loc.where(*model) : loc.source(), misfit.substr(0, cut),
                      misfit.substr(cut + 2));
   }
-  spec.metrics = train::task_metrics(task);
-  spec.objective =
-      read_objective(loc, section(e, "objective"), spec.metrics, train::default_objective(task));
+  spec.metrics = spec.model.is_command() ? command_metrics : train::task_metrics(task);
+  const std::string default_metric =
+      spec.model.is_command() ? command_metrics.front().name : train::default_objective(task);
+  spec.objective = read_objective(loc, section(e, "objective"), spec.metrics, default_metric);
   spec.scheduler = read_scheduler(loc, section(e, "scheduler"));
   spec.sampler = read_sampler(loc, section(e, "sampler"));
   spec.space =
       read_space(loc, require(loc, top, e, "space", "add space: with at least one hyperparameter"),
                  spec.model.kind, spec.sampler.kind);
+  if (spec.model.is_command()) check_placeholders(loc, *find(e, "model"), spec);
   spec.limits = read_limits(loc, section(e, "limits"));
   spec.checkpoint = read_checkpoint(loc, section(e, "checkpoint"));
   spec.output = read_output(loc, section(e, "output"));

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "rungs/io/archive.hpp"
-#include "rungs/train/trial_runner.hpp"
+#include "rungs/run/checkpoint_files.hpp"
 
 namespace rungs::mpi {
 namespace {
@@ -94,13 +94,13 @@ void Coordinator::commit() {
   for (core::TrialId t : jobs_ended_) {
     const core::TrialRecord* r = record_.find(t);
     if (r && r->status != core::TrialStatus::kRunning) {
-      train::remove_checkpoints(options_.checkpoint_dir, t, r->resource);
+      run::remove_checkpoints(options_.checkpoint_dir, t, r->resource);
     }
   }
   jobs_ended_.clear();
   for (const auto& [trial, epoch] : superseded_) {
     std::error_code ignored;
-    std::filesystem::remove(train::checkpoint_path(options_.checkpoint_dir, trial, epoch), ignored);
+    std::filesystem::remove(run::checkpoint_path(options_.checkpoint_dir, trial, epoch), ignored);
   }
   superseded_.clear();
 }

@@ -9,7 +9,9 @@
 #endif
 
 #include "rungs/train/device_choice.hpp"
+#ifdef RUNGS_HAVE_TORCH
 #include "rungs/train/trial_runner.hpp"
+#endif
 
 namespace rungs::mpi {
 
@@ -49,8 +51,13 @@ int driver_gpu_count() {
 }
 
 std::string unused_gpu_warning(const std::string& wanted_device) {
+#ifdef RUNGS_HAVE_TORCH
+  const bool torch_has_cuda = train::torch_has_cuda();
+#else
+  const bool torch_has_cuda = false;
+#endif
   return train::gpu_without_cuda_warning(
-      wanted_device, train::torch_has_cuda(),
+      wanted_device, torch_has_cuda,
       train::gpus_shown(std::getenv("CUDA_VISIBLE_DEVICES"), driver_gpu_count()));
 }
 

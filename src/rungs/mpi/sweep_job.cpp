@@ -31,7 +31,12 @@
 #include "rungs/mpi/node_data.hpp"
 #include "rungs/mpi/transport.hpp"
 #include "rungs/mpi/worker.hpp"
+#include "rungs/run/checkpoint_files.hpp"
+#include "rungs/run/command_runner.hpp"
 #include "rungs/train/model_catalog.hpp"
+#ifdef RUNGS_HAVE_TORCH
+#include "rungs/train/trial_runner.hpp"
+#endif
 #include "rungs/version.hpp"
 
 namespace rungs::mpi {
@@ -93,7 +98,9 @@ struct ArchiveClaim {
 // and the data set, read once and shared by the process's runners.
 struct SweepSetup {
   core::SweepSpec spec;
+  std::string config_source;  // what errors about the configuration name
   std::string checkpoint_dir;
+  std::string log_dir;  // command trials' output
   io::Dataset data;
   int threads = 1;
   StartMode mode = StartMode::kFresh;
@@ -208,8 +215,10 @@ StartMode decide_start(const std::string& path, const core::SweepSpec& spec, boo
 }
 
 // The model must be able to read the data set (a cnn needs images, an rnn
-// sequences), checked on every rank before any training.
+// sequences), checked on every rank before any training. A command reads
+// its own data.
 void check_model_fits_data(const core::SweepSpec& spec, const io::Dataset& data) {
+  if (spec.model.is_command()) return;
   const std::string mismatch =
       train::model_data_mismatch(spec.model.kind, spec.data.task, data.train.sample_shape);
   if (mismatch.empty()) return;
@@ -244,8 +253,9 @@ SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
                                         options.archive_path + " (stored configuration)",
                                         options.overrides)
                : io::load_sweep_config(options.config_path, options.overrides);
-  check_scheduling(s.spec, options.resume ? options.archive_path : options.config_path);
-  if (read_data) {
+  s.config_source = options.resume ? options.archive_path : options.config_path;
+  check_scheduling(s.spec, s.config_source);
+  if (read_data && !s.spec.model.is_command()) {
     s.data = io::read_dataset(s.spec.data);
     check_model_fits_data(s.spec, s.data);
   }
@@ -259,12 +269,50 @@ SweepSetup set_up(const SweepOptions& options, const std::string& stored_config,
   }
   s.checkpoint_dir = s.spec.checkpoint.dir.empty() ? options.archive_path + ".checkpoints"
                                                    : s.spec.checkpoint.dir;
+  s.log_dir = options.archive_path + ".logs";
   s.threads = threads_per_worker(s.spec.training.threads, workers_on_node);
+#ifdef RUNGS_HAVE_TORCH
   train::set_compute_threads(s.threads);
+#endif
   return s;
 }
 
-std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_index) {
+// A command trial's runner: the program checked now, before any trial.
+std::unique_ptr<run::TrialRunner> make_command_runner(const SweepSetup& s, int local_index) {
+  run::CommandOptions co;
+  co.command = s.spec.model.command;
+  co.metrics = s.spec.metrics;
+  co.max_resource = s.spec.scheduler.asha.max_resource;
+  co.checkpoint_dir = s.checkpoint_dir;
+  co.log_dir = s.log_dir;
+  co.data_path = s.spec.data.path;
+  co.report_timeout = s.spec.trial_time;
+  co.threads = s.threads;
+  co.fail_trials = s.spec.training.fail_trials;
+  try {
+    const run::GpuBinding gpu = run::gpu_binding(
+        s.spec.training.device, std::getenv("CUDA_VISIBLE_DEVICES"), driver_gpu_count(), local_index);
+    co.device = gpu.device;
+    co.cuda_visible_devices = gpu.cuda_visible_devices;
+    return run::make_command_runner(co);
+  } catch (const std::invalid_argument& e) {
+    const std::string text = e.what();
+    const auto cut = text.find("; ");
+    throw core::InputError(s.config_source, text.substr(0, cut),
+                           cut == std::string::npos ? "" : text.substr(cut + 2));
+  } catch (const std::runtime_error& e) {
+    throw core::InputError(s.config_source, e.what(), "set training.device: cpu, or run where the GPUs are");
+  }
+}
+
+std::unique_ptr<run::TrialRunner> make_runner(const SweepSetup& s, int local_index) {
+  if (s.spec.model.is_command()) return make_command_runner(s, local_index);
+#ifndef RUNGS_HAVE_TORCH
+  throw core::InputError(
+      s.config_source,
+      "model.kind: " + s.spec.model.kind + " needs LibTorch, and this rungs-sweep was built without it",
+      "use model.kind: command, or build rungs with LibTorch (-DRUNGS_WITH_TORCH=ON)");
+#else
   train::RunnerOptions ro;
   ro.model = s.spec.model.kind;
   ro.max_resource = s.spec.scheduler.asha.max_resource;
@@ -275,12 +323,13 @@ std::unique_ptr<train::TrialRunner> make_runner(const SweepSetup& s, int local_i
   ro.trial_time = s.spec.trial_time;
   ro.checkpoint_every = s.spec.checkpoint.every;
   return train::make_runner(s.data, ro);
+#endif
 }
 
 // GPUs on rank 0's node that no rank will use (a CPU-only LibTorch): one
 // line, not silence.
 void warn_of_unused_gpus(int rank, const core::SweepSpec& spec) {
-  if (rank != 0) return;
+  if (rank != 0 || spec.model.is_command()) return;  // the program may well use them
   const std::string warning = unused_gpu_warning(spec.training.device);
   if (warning.empty()) return;
   std::fprintf(stderr, "rungs-sweep: warning: %s\n", warning.c_str());
@@ -330,6 +379,13 @@ core::SweepRecord new_record(const SweepSetup& s, const SweepOptions& o, int mpi
   const core::Shard& shard = s.spec.sampler.shard;
   if (shard.count > 1) m.shards = std::to_string(shard.index) + "/" + std::to_string(shard.count);
   m.rung_resources = s.spec.scheduler.asha.rung_resources();
+  m.runner = s.spec.model.kind;
+  if (s.spec.model.is_command()) {
+    m.runner += s.spec.model.command.resume
+                    ? ", resume: true (a promoted trial continues from its checkpoint)"
+                    : ", resume: false (a promoted trial retrains from step 0)";
+    m.trial_logs = (fs::path(s.log_dir) / "trial_{id}.out|.err").string();
+  }
   r.space = s.spec.space.params();
   return r;
 }
@@ -340,9 +396,9 @@ void remove_stale_checkpoints(const core::SweepRecord& r, const SweepSetup& s) {
     const bool stale = t.status == core::TrialStatus::kFailed ||
                        (t.status == core::TrialStatus::kStopped && !s.spec.checkpoint.keep_stopped);
     if (stale) {
-      train::remove_checkpoints(s.checkpoint_dir, t.id, -1);
+      run::remove_checkpoints(s.checkpoint_dir, t.id, -1);
     } else {
-      train::remove_checkpoints(s.checkpoint_dir, t.id, t.resource);  // keep the latest only
+      run::remove_checkpoints(s.checkpoint_dir, t.id, t.resource);  // keep the latest only
     }
   }
 }
@@ -352,7 +408,8 @@ void remove_stale_checkpoints(const core::SweepRecord& r, const SweepSetup& s) {
 void clear_previous_run(const SweepSetup& s, const std::string& archive) {
   std::error_code ec;
   fs::remove(io::journal_path(archive), ec);
-  train::remove_all_checkpoints(s.checkpoint_dir);
+  fs::remove_all(s.log_dir, ec);
+  run::remove_all_checkpoints(s.checkpoint_dir);
 }
 
 // "<name>.tmp-<pid>" files of a writer killed mid-write: the archive's in
@@ -366,7 +423,7 @@ void remove_temporary_files(const std::string& archive, const std::string& check
   for (const auto& entry : fs::directory_iterator(archive_dir, ec)) {
     if (entry.path().filename().string().rfind(archive_prefix, 0) == 0) fs::remove(entry.path(), ec);
   }
-  train::remove_interrupted_checkpoint_writes(checkpoint_dir);
+  run::remove_interrupted_checkpoint_writes(checkpoint_dir);
 }
 
 // The record and the scheduler as the journal left them (resume), and the
@@ -426,7 +483,9 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   const auto scheduler = core::make_scheduler(
       s.spec, *sampler, clock, [&record](const core::Decision& d) { record.decisions.push_back(d); });
   core::SweepDriver driver(*scheduler, record, clock, workers, s.spec.retries);
-  driver.set_checkpoint_every(s.spec.checkpoint.every);
+  // A command's program saves when it likes: a vanished job restarts from
+  // its own start, where the previous job's checkpoint is.
+  driver.set_checkpoint_every(s.spec.model.is_command() ? 0 : s.spec.checkpoint.every);
   // A fresh sweep claims its path with an archive before its journal exists,
   // so a journal always has an archive beside it; a resumed one rewrites its
   // archive only once the journal's events are replayed into the record.
@@ -522,7 +581,7 @@ std::vector<std::string> gather_strings(const MpiSession& mpi, const std::string
 }
 
 // Rank 0: the coordinator in this thread, rank 0's own worker in another.
-int run_rank0(const MpiSession& mpi, const SweepSetup& s, train::TrialRunner& runner,
+int run_rank0(const MpiSession& mpi, const SweepSetup& s, run::TrialRunner& runner,
                const SweepOptions& options, const std::vector<std::string>& hosts,
                const std::vector<std::string>& devices) {
   std::vector<core::WorkerInfo> workers;
@@ -572,7 +631,7 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
   if (!mpi.agree(error.empty(), error)) return kExitBadInput;
   if (options.resume) stored_config = broadcast_string(mpi, std::move(stored_config));
   SweepSetup setup;
-  std::unique_ptr<train::TrialRunner> runner;
+  std::unique_ptr<run::TrialRunner> runner;
   std::string device;
   try {
     setup = set_up(options, stored_config, std::move(claim), mpi.local_size(), false);
@@ -582,7 +641,7 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
   if (!mpi.agree(error.empty(), error)) return kExitBadInput;
   try {
     // Collective: one rank per node reads the file; the node shares it.
-    setup.data = read_dataset_once_per_node(setup.spec.data);
+    if (!setup.spec.model.is_command()) setup.data = read_dataset_once_per_node(setup.spec.data);
     check_model_fits_data(setup.spec, setup.data);
     runner = make_runner(setup, mpi.local_rank());
     device = describe_device(runner->device());
@@ -636,7 +695,7 @@ int run_in_process(const SweepOptions& options) {
     return kExitFinished;
   }
   warn_of_unused_gpus(0, setup.spec);
-  std::vector<std::unique_ptr<train::TrialRunner>> runners;
+  std::vector<std::unique_ptr<run::TrialRunner>> runners;
   std::vector<core::WorkerInfo> workers;
   for (int i = 0; i < n; ++i) {
     runners.push_back(make_runner(setup, i));

@@ -10,20 +10,22 @@
 
 namespace rungs::mpi {
 
-void run_worker(WorkerLink& link, train::TrialRunner& runner) {
+void run_worker(WorkerLink& link, run::TrialRunner& runner) {
   link.send(Tag::kReady, {});
   while (auto job = link.wait_for_job()) {
     JobEndMessage end{job->trial, true, "", -1};
     try {
       const auto& decide = job->decision_steps;
-      const train::RunOutcome outcome = runner.run(*job, [&](const core::CurvePoint& point) {
+      const auto on_step = [&](const core::CurvePoint& point) {
         const bool ask = std::find(decide.begin(), decide.end(), point.step) != decide.end();
         link.send(Tag::kStep, encode(StepMessage{point, ask}));
         const bool go_on = ask ? link.wait_for_verdict(job->trial) : !link.stop_requested(job->trial);
-        if (!go_on) return train::StepAction::kStop;
-        if (link.drain_requested()) return train::StepAction::kSuspend;
-        return train::StepAction::kContinue;
-      });
+        if (!go_on) return run::StepAction::kStop;
+        if (link.drain_requested()) return run::StepAction::kSuspend;
+        return run::StepAction::kContinue;
+      };
+      const run::RunOutcome outcome =
+          runner.run(*job, on_step, [&link] { return link.drain_requested(); });
       end.interrupted_at = outcome.suspended_at;
       if (!outcome.storage_failure.empty()) {
         link.send(Tag::kStorageFailed, encode_text(outcome.storage_failure));

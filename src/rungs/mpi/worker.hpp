@@ -6,7 +6,7 @@
 
 #include "rungs/mpi/envelope_queue.hpp"
 #include "rungs/mpi/wire.hpp"
-#include "rungs/train/trial_runner.hpp"
+#include "rungs/run/trial_runner.hpp"
 
 namespace rungs::mpi {
 
@@ -24,7 +24,7 @@ class WorkerLink {
   virtual bool drain_requested() = 0;
 };
 
-void run_worker(WorkerLink& link, train::TrialRunner& runner);
+void run_worker(WorkerLink& link, run::TrialRunner& runner);
 
 // A worker in a thread of the coordinator's process (rank 0's own worker, or
 // every worker of the in-process driver): events go to the coordinator's

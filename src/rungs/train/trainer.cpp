@@ -238,7 +238,10 @@ class Trainer : public TrialRunner {
 
   std::string device() const override { return device_.str(); }
 
-  RunOutcome run(const core::Job& job, const StepCallback& on_step) override {
+  using TrialRunner::run;
+  // A graceful stop reaches the epoch loop through on_step, at the step's end.
+  RunOutcome run(const core::Job& job, const StepCallback& on_step,
+                 const rungs::run::DrainProbe& /*drain_requested*/) override {
     saved_epoch_ = job.from_resource;
     try {
       return train(job, on_step);

@@ -1,12 +1,10 @@
-// Checkpoint file names and clean-up: which epochs of a trial are on disk.
-// Free of LibTorch (the files' content is the trainer's).
+#include "rungs/run/checkpoint_files.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
-#include "rungs/train/trial_runner.hpp"
-
-namespace rungs::train {
+namespace rungs::run {
 
 namespace fs = std::filesystem;
 
@@ -26,7 +24,7 @@ void remove_checkpoint_files(const std::string& dir, bool temporary_only) {
     const std::string name = entry.path().filename().string();
     if (name.rfind("trial_", 0) != 0) continue;
     if (temporary_only && name.find(".pt.tmp-") == std::string::npos) continue;
-    fs::remove(entry.path(), ec);
+    fs::remove_all(entry.path(), ec);  // a command trial's folder goes whole
   }
 }
 
@@ -63,6 +61,11 @@ void remove_checkpoints(const std::string& dir, core::TrialId trial, std::int64_
     const std::int64_t epoch = std::atoll(name.c_str() + prefix.size());
     if (keep_from < 0 || epoch < keep_from) fs::remove(entry.path(), ec);
   }
+  if (keep_from < 0) fs::remove_all(trial_folder(dir, trial), ec);
 }
 
-}  // namespace rungs::train
+std::string trial_folder(const std::string& dir, core::TrialId trial) {
+  return (fs::path(dir) / ("trial_" + std::to_string(trial.value))).string();
+}
+
+}  // namespace rungs::run
