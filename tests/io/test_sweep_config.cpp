@@ -801,3 +801,87 @@ TEST(SweepConfigBounds, TrialCountsAreBounded) {
 
 }  // namespace
 }  // namespace rungs::io
+
+namespace rungs::io {
+namespace {
+
+// A command sweep without data; the model section at lines 2-6.
+std::string command_config(const std::string& argv_line, const std::string& extra = "") {
+  return "name: c\n"                                                              // 1
+         "model:\n"                                                               // 2
+         "  kind: command\n"                                                      // 3
+         "  argv: " + argv_line + "\n"                                            // 4
+         "  metrics: [val_loss, {name: val_accuracy, mode: max}]\n"               // 5
+         "  env: {WANDB_MODE: offline}\n"                                         // 6
+         "sampler: {trials: 10}\n"                                                // 7
+         + extra +
+         "space:\n"
+         "  lr: {type: float, low: 0.001, high: 0.1, log: true}\n"
+         "  optimizer: {type: categorical, choices: [sgd, adam]}\n"
+         "  momentum: {type: float, low: 0.5, high: 0.99, when: {optimizer: [sgd]}}\n";
+}
+
+TEST(SweepConfigCommand, ReadsArgvEnvMetricsAndAnyParameterNames) {
+  const core::SweepSpec s =
+      parse(command_config("[python3, train.py, --lr, \"{lr}\", --epochs, \"{to_resource}\"]",
+                           "objective: {metric: val_accuracy}\n"));
+  EXPECT_TRUE(s.model.is_command());
+  EXPECT_EQ(s.model.command.argv,
+            (std::vector<std::string>{"python3", "train.py", "--lr", "{lr}", "--epochs", "{to_resource}"}));
+  EXPECT_EQ(s.model.command.env, (std::vector<std::pair<std::string, std::string>>{{"WANDB_MODE", "offline"}}));
+  EXPECT_TRUE(s.model.command.resume);
+  EXPECT_EQ(s.model.command.grace, 10.0);
+  ASSERT_EQ(s.metrics.size(), 2u);
+  EXPECT_EQ(s.metrics[1].name, "val_accuracy");
+  EXPECT_EQ(s.metrics[1].better, core::ObjectiveMode::kMax);
+  EXPECT_EQ(s.objective.mode, core::ObjectiveMode::kMax);  // the metric's own direction
+  EXPECT_TRUE(s.data.path.empty());                        // the program reads its own
+  EXPECT_EQ(s.space.params().size(), 3u);                  // no catalog to check against
+}
+
+TEST(SweepConfigCommand, ObjectiveDefaultsToTheFirstDeclaredMetric) {
+  const core::SweepSpec s = parse(command_config("[prog]"));
+  EXPECT_EQ(s.objective.metric, "val_loss");
+  EXPECT_EQ(s.objective.mode, core::ObjectiveMode::kMin);
+}
+
+TEST(SweepConfigCommand, UnknownPlaceholderIsNamedWithTheNearest) {
+  const core::InputError e = error_of(command_config("[prog, \"{lrr}\"]"));
+  EXPECT_TRUE(has(e.what(), "test.yaml:2")) << e.what();
+  EXPECT_TRUE(has(e.what(), "unknown placeholder {lrr}")) << e.what();
+  EXPECT_TRUE(has(e.what(), "did you mean {lr}?")) << e.what();
+}
+
+TEST(SweepConfigCommand, PlaceholderInsideTextAndConditionalPlaceholderAreRefused) {
+  EXPECT_TRUE(has(error_of(command_config("[prog, \"--lr={lr}\"]")).what(),
+                  "a placeholder must be a whole argument"));
+  EXPECT_TRUE(has(error_of(command_config("[prog, \"{momentum}\"]")).what(),
+                  "names a conditional parameter"));
+  EXPECT_TRUE(has(error_of(command_config("[prog, \"{data_path}\"]")).what(),
+                  "data_path needs data"));
+}
+
+TEST(SweepConfigCommand, MetricsAreRequiredAndTheObjectiveMustBeOne) {
+  const std::string no_metrics = "name: c\nmodel: {kind: command, argv: [prog]}\nsampler: {trials: 1}\n"
+                                 "space:\n  lr: {type: float, low: 0.1, high: 1}\n";
+  EXPECT_TRUE(has(error_of(no_metrics).what(), "missing required key 'model.metrics'"));
+  EXPECT_TRUE(has(error_of(command_config("[prog]", "objective: {metric: accuracy}\n")).what(),
+                  "did you mean 'val_accuracy'?"));
+}
+
+TEST(SweepConfigCommand, CommandKeysOnABuiltInModelAreRefused) {
+  const core::InputError e = error_of(
+      "name: t\ndata: {path: d.h5}\nmodel: {kind: mlp, argv: [prog]}\nsampler: {trials: 10}\n"
+      "space:\n  lr: {type: float, low: 0.001, high: 0.1}\n");
+  EXPECT_TRUE(has(e.what(), "model.argv applies only to kind: command")) << e.what();
+}
+
+TEST(SweepConfigCommand, ParameterNamedLikeABuiltInPlaceholderIsRefused) {
+  const core::InputError e = error_of(
+      "name: c\nmodel: {kind: command, argv: [prog], metrics: [loss]}\nsampler: {trials: 1}\n"
+      "space:\n  seed: {type: int, low: 1, high: 9}\n");
+  EXPECT_TRUE(has(e.what(), "space.seed has the name of a placeholder every trial fills in")) << e.what();
+}
+
+}  // namespace
+}  // namespace rungs::io

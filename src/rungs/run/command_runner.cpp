@@ -506,8 +506,9 @@ RunOutcome CommandRunner::run(const core::Job& job, const StepCallback& on_step,
         return {};
       }
       if (action == StepAction::kSuspend) {
+        // Told by the verdict: no SIGUSR1 now, which would end a program
+        // without a handler before it saves.
         reply("suspend");
-        if (!usr1_sent) program.signal(SIGUSR1);
         usr1_sent = suspending = true;
         suspend_deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                               std::chrono::duration<double>(o_.command.grace));
