@@ -847,7 +847,7 @@ TEST(SweepConfigCommand, ObjectiveDefaultsToTheFirstDeclaredMetric) {
 
 TEST(SweepConfigCommand, UnknownPlaceholderIsNamedWithTheNearest) {
   const core::InputError e = error_of(command_config("[prog, \"{lrr}\"]"));
-  EXPECT_TRUE(has(e.what(), "test.yaml:2")) << e.what();
+  EXPECT_TRUE(has(e.what(), "test.yaml:4")) << e.what();
   EXPECT_TRUE(has(e.what(), "unknown placeholder {lrr}")) << e.what();
   EXPECT_TRUE(has(e.what(), "did you mean {lr}?")) << e.what();
 }

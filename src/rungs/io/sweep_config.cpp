@@ -918,6 +918,8 @@ void check_root(const Locator& loc, const YAML::Node& root) {
 // name or a parameter that every configuration has (not a conditional one).
 void check_placeholders(const Locator& loc, const Field& model, const core::SweepSpec& spec) {
   const core::CommandTemplate argv(spec.model.command.argv);
+  const Entries model_entries = children(loc, model);
+  const Field& argv_field = *find(model_entries, "argv");
   Keys known = core::command_builtin_placeholders();
   if (spec.data.path.empty()) known.erase(std::find(known.begin(), known.end(), "data_path"));
   for (const auto& p : spec.space.params()) known.push_back(p.name);
@@ -927,14 +929,14 @@ void check_placeholders(const Locator& loc, const Field& model, const core::Swee
       if (p.name == name) param = &p;
     }
     if (param && !param->when.empty()) {
-      throw InputError(loc.where_within(model),
+      throw InputError(loc.where(argv_field),
                        "model.argv: {" + name + "} names a conditional parameter, which some "
                        "trials do not have",
                        "read it from RUNGS_PARAMS (JSON) in the program instead");
     }
     if (contains(known, name)) continue;
     const std::string near = nearest_key(name, known);
-    throw InputError(loc.where_within(model), "model.argv: unknown placeholder {" + name + "}",
+    throw InputError(loc.where(argv_field), "model.argv: unknown placeholder {" + name + "}",
                      (near.empty() ? "" : "did you mean {" + near + "}? ") +
                          "placeholders are the space's parameters and: " +
                          join(core::command_builtin_placeholders()) +
