@@ -176,6 +176,15 @@ case "$case_name" in
     grep -q "trials: 6 " g.txt || fail "resumed: $(cat g.txt)"
     grep -q "running 0" g.txt || fail "resumed sweep not finished: $(cat g.txt)"
     ;;
+  builtin_without_torch)
+    # A rungs-sweep built without LibTorch (RUNGS_WITH_TORCH=OFF) refuses a
+    # built-in model in one line, before anything is written.
+    "$RUNGS" data synth --out data.h5 --train-rows 60 --val-rows 20 >/dev/null || fail "data synth"
+    printf 'name: m\ndata: {path: data.h5}\nsampler: {trials: 2}\nspace:\n  lr: {type: float, low: 0.01, high: 0.1}\n' >sweep.yaml
+    expect_error "sweep.yaml: model.kind: mlp needs LibTorch, and this rungs-sweep was built without it \(use model.kind: command" \
+      sweep --config sweep.yaml --archive a.h5
+    [ ! -e a.h5 ] || fail "a refused start left an archive"
+    ;;
   *) fail "unknown case" ;;
 esac
 echo "ok ($case_name)"

@@ -99,6 +99,15 @@ TEST(SweepConfigFile, ParsesReferenceConfig) {
   EXPECT_DOUBLE_EQ(s.output.archive_interval, 30.0);
 }
 
+TEST(SweepConfigFile, ParsesCommandReferenceConfig) {
+  const auto s = load_sweep_config(RUNGS_SOURCE_DIR "/configs/reference-command.yaml");
+  EXPECT_TRUE(s.model.is_command());
+  EXPECT_EQ(s.model.command.argv.size(), 8u);
+  EXPECT_EQ(s.model.command.grace, 10.0);
+  EXPECT_EQ(s.objective.metric, "val_accuracy");
+  EXPECT_EQ(s.data.path, "data/demo.h5");
+}
+
 TEST(SweepConfigFile, MissingFileIsNamed) {
   try {
     load_sweep_config("/no/such/dir/sweep.yaml");
