@@ -32,10 +32,12 @@ env | sort >"$RUNGS_CHECKPOINT_DIR/env.$RUNGS_RUNG"
 [ "$RUNGS_TRIAL_ID" = "${FAIL_TRIAL:-none}" ] && { echo "boom: trial $RUNGS_TRIAL_ID cannot train" >&2; exit 3; }
 [ "$RUNGS_TRIAL_ID" = "${BAD_TRIAL:-none}" ] && { echo "epoch 1 loss 0.5" >&3; exit 0; }
 [ -n "${IGNORE_TERM:-}" ] && trap '' TERM
+[ -n "${STEP_PAUSE:-}" ] && pause=$STEP_PAUSE || pause=0
 x=$2
 s=$((RUNGS_FROM_RESOURCE + 1))
 while [ "$s" -le "$RUNGS_TO_RESOURCE" ]; do
   echo "step $s" >&1
+  [ "$pause" != 0 ] && sleep "$pause"
   echo "{\"step\": $s, \"loss\": $(( (x * 7) % 10 + 10 / s ))}" >&3
   read -r verdict <&3
   s=$((s + 1))
@@ -175,6 +177,26 @@ case "$case_name" in
     "$RUNGS" summary g.h5 >g.txt || fail "summary"
     grep -q "trials: 6 " g.txt || fail "resumed: $(cat g.txt)"
     grep -q "running 0" g.txt || fail "resumed sweep not finished: $(cat g.txt)"
+    ;;
+  command_kill_drill)
+    # SIGKILL in the middle: the programs orphaned by the kill end at their
+    # next report, and a resume finishes the sweep with every trial.
+    write_toy; TRIALS=12 write_config
+    sed -i "s|\./toy.sh|$dir/toy.sh|" sweep.yaml  # a path no other case's programs have
+    STEP_PAUSE=0.2 setsid "$RUNGS_SWEEP" --workers 2 --config sweep.yaml --archive a.h5 >run1.log 2>&1 &
+    job=$!
+    for _ in $(seq 1 600); do
+      [ -s a.h5.journal ] && [ "$(stat -c %s a.h5.journal)" -gt 1500 ] && break
+      sleep 0.05
+    done
+    kill -KILL "$job"
+    wait "$job"
+    for _ in $(seq 1 100); do pgrep -f "$dir/toy.sh" >/dev/null || break; sleep 0.1; done
+    pgrep -f "$dir/toy.sh" >/dev/null && fail "orphaned programs are still running"
+    STEP_PAUSE=0 "$RUNGS_SWEEP" --workers 2 --resume a.h5 >run2.log 2>&1 || fail "resume: $(cat run2.log)"
+    "$RUNGS" summary a.h5 >summary.txt || fail "summary"
+    grep -q "trials: 12  completed [1-9]" summary.txt || fail "resumed: $(cat summary.txt)"
+    grep -q "running 0" summary.txt || fail "not finished: $(cat summary.txt)"
     ;;
   builtin_without_torch)
     # A rungs-sweep built without LibTorch (RUNGS_WITH_TORCH=OFF) refuses a

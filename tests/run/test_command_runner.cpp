@@ -120,7 +120,9 @@ TEST_F(CommandRunnerTest, ReportsEveryStepWithTheTrialsArgvAndEnvironment) {
     EXPECT_EQ(points[i].trial.value, 7);
     EXPECT_EQ(points[i].step, static_cast<std::int64_t>(i + 1));
     EXPECT_EQ(points[i].values, (std::vector<double>{static_cast<double>(i + 1) + 0.5}));
-    if (i > 0) EXPECT_GE(points[i].seconds, points[i - 1].seconds);
+    if (i > 0) {
+      EXPECT_GE(points[i].seconds, points[i - 1].seconds);
+    }
   }
   const std::string folder = o.checkpoint_dir + "/trial_7";
   // 1e-05 keeps its exact text: no rounding, no "0.000010".

@@ -518,8 +518,14 @@ RunOutcome CommandRunner::run(const core::Job& job, const StepCallback& on_step,
     }
   }
   // The report socket closed: the program is ending (or closed it early).
+  // It usually exits within microseconds of closing the socket: poll for
+  // that briefly first.
   const auto grace_end = Clock::now() + std::chrono::duration<double>(o_.command.grace);
-  while (!program.exited() && Clock::now() < grace_end) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto pause = std::chrono::microseconds(20);
+  while (!program.exited() && Clock::now() < grace_end) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(5000));
+  }
   if (!program.exited()) throw fail("the program closed RUNGS_REPORT_FD but did not exit");
   store_seconds(folder, seconds_before + std::chrono::duration<double>(Clock::now() - started).count());
   const std::string ended = program.how_it_ended();

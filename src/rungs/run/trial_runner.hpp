@@ -1,7 +1,7 @@
 #pragma once
 // A TrialRunner trains one job of one trial on this rank's device: a
 // built-in LibTorch model (train/) or any program (command_runner.hpp). The
-// worker loop (mpi/worker.hpp) drives it the same way whichever it is.
+// worker loop (worker.hpp) drives it the same way whichever it is.
 #include <cstdint>
 #include <functional>
 #include <string>

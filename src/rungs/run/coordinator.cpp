@@ -1,4 +1,4 @@
-#include "rungs/mpi/coordinator.hpp"
+#include "rungs/run/coordinator.hpp"
 
 #include <sys/resource.h>
 
@@ -10,7 +10,7 @@
 #include "rungs/io/archive.hpp"
 #include "rungs/run/checkpoint_files.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 namespace {
 
 double thread_cpu_seconds() {
@@ -190,4 +190,4 @@ CoordinatorEnd Coordinator::run() {
   return end;
 }
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

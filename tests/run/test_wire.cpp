@@ -6,10 +6,10 @@
 #include <limits>
 
 #include "rungs/io/codec.hpp"
-#include "rungs/mpi/wire.hpp"
+#include "rungs/run/wire.hpp"
 #include "support/test_support.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 namespace {
 
 TEST(JobEquality, EveryFieldCounts) {
@@ -87,4 +87,4 @@ TEST(Wire, TruncatedOrPaddedMessagesAreRejected) {
 }
 
 }  // namespace
-}  // namespace rungs::mpi
+}  // namespace rungs::run

@@ -1,17 +1,16 @@
 #pragma once
 // How the coordinator reaches its workers. The coordination logic is written
-// once (coordinator.hpp); a transport only moves envelopes. MpiTransport
-// serves the MPI job (rank 0's own worker through a queue, the other ranks
-// through MPI); ThreadTransport serves the in-process driver, whose workers
-// are threads of one process and which needs no MPI at all.
+// once (coordinator.hpp); a transport only moves envelopes. ThreadTransport
+// serves the in-process driver, whose workers are threads of one process and
+// which needs no MPI at all; mpi/mpi_transport.hpp serves the MPI job.
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <vector>
 
-#include "rungs/mpi/envelope_queue.hpp"
+#include "rungs/run/envelope_queue.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 
 class Transport {
  public:
@@ -41,21 +40,4 @@ class ThreadTransport : public Transport {
   std::vector<std::unique_ptr<EnvelopeQueue>>& mailboxes_;
 };
 
-// Rank 0 of an MPI job: worker 0 is the local thread (queues), workers
-// 1..size-1 are the other ranks (MPI point-to-point on MPI_COMM_WORLD).
-class MpiTransport : public Transport {
- public:
-  MpiTransport(EnvelopeQueue& inbox, EnvelopeQueue& local_mailbox, int mpi_size)
-      : inbox_(inbox), local_mailbox_(local_mailbox), size_(mpi_size) {}
-  int workers() const override { return size_; }
-  std::deque<Envelope> collect() override;
-  void send(int worker, Tag tag, const Bytes& payload) override;
-  void wait(std::chrono::microseconds timeout) override { inbox_.wait_for(timeout); }
-
- private:
-  EnvelopeQueue& inbox_;
-  EnvelopeQueue& local_mailbox_;
-  int size_;
-};
-
-}  // namespace rungs::mpi
+}  // namespace rungs::run

@@ -1,6 +1,6 @@
-#include "rungs/mpi/envelope_queue.hpp"
+#include "rungs/run/envelope_queue.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 
 void EnvelopeQueue::push(Envelope e) {
   {
@@ -44,4 +44,4 @@ bool EnvelopeQueue::remove_if(const std::function<bool(const Envelope&)>& match)
   return any;
 }
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

@@ -31,9 +31,9 @@
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/core/sweep_spec.hpp"
 #include "rungs/io/journal.hpp"
-#include "rungs/mpi/transport.hpp"
+#include "rungs/run/transport.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 
 enum class CoordinatorEnd { kFinished, kDrained, kDrainTimedOut };
 
@@ -93,4 +93,4 @@ class Coordinator {
   double cpu_seconds_ = 0.0;
 };
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

@@ -4,11 +4,11 @@
 // failure is data sent to rank 0, never an exception that ends the loop.
 #include <optional>
 
-#include "rungs/mpi/envelope_queue.hpp"
-#include "rungs/mpi/wire.hpp"
+#include "rungs/run/envelope_queue.hpp"
+#include "rungs/run/wire.hpp"
 #include "rungs/run/trial_runner.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 
 class WorkerLink {
  public:
@@ -24,7 +24,7 @@ class WorkerLink {
   virtual bool drain_requested() = 0;
 };
 
-void run_worker(WorkerLink& link, run::TrialRunner& runner);
+void run_worker(WorkerLink& link, TrialRunner& runner);
 
 // A worker in a thread of the coordinator's process (rank 0's own worker, or
 // every worker of the in-process driver): events go to the coordinator's
@@ -47,18 +47,4 @@ class LocalWorkerLink : public WorkerLink {
   bool draining_ = false;
 };
 
-// Ranks 1..N-1: MPI point-to-point with rank 0. Waiting polls with a short,
-// growing sleep because Open MPI's blocking receive spins a core at 100%.
-class MpiWorkerLink : public WorkerLink {
- public:
-  void send(Tag tag, const Bytes& payload) override;
-  std::optional<core::Job> wait_for_job() override;
-  bool stop_requested(core::TrialId trial) override;
-  bool wait_for_verdict(core::TrialId trial) override;
-  bool drain_requested() override;
-
- private:
-  bool draining_ = false;
-};
-
-}  // namespace rungs::mpi
+}  // namespace rungs::run

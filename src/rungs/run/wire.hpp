@@ -1,7 +1,8 @@
 #pragma once
-// Messages between rank 0 and the workers, as byte buffers sent with
-// MPI_BYTE; jobs and step reports in io/codec.hpp's encoding, the one the
-// journal uses. The protocol, for each worker w:
+// Messages between rank 0 and the workers, as byte buffers (MPI_BYTE between
+// ranks, mpi/; a queue within a process, envelope_queue.hpp); jobs and step
+// reports in io/codec.hpp's encoding, the one the journal uses. The
+// protocol, for each worker w:
 //
 //   1. w -> 0  kReady        w is idle and wants work (sent once at start).
 //   2. 0 -> w  kJob          a Job: trial, rung, resources, params, seed.
@@ -31,7 +32,7 @@
 #include "rungs/core/scheduler.hpp"
 #include "rungs/core/trial.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 
 enum class Tag : int {
   kReady = 11,
@@ -82,4 +83,4 @@ core::TrialId decode_stop(const Bytes& bytes);
 VerdictMessage decode_verdict(const Bytes& bytes);
 std::string decode_text(const Bytes& bytes);
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

@@ -1,4 +1,4 @@
-#include "rungs/mpi/device_query.hpp"
+#include "rungs/run/device_query.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,17 +9,14 @@
 #endif
 
 #include "rungs/train/device_choice.hpp"
-#ifdef RUNGS_HAVE_TORCH
-#include "rungs/train/trial_runner.hpp"
-#endif
 
-namespace rungs::mpi {
+namespace rungs::run {
 
-std::string describe_device(const std::string& torch_device) {
+std::string describe_device(const std::string& device) {
 #ifdef RUNGS_HAVE_CUDA_RUNTIME
   const std::string prefix = "cuda:";
-  if (torch_device.compare(0, prefix.size(), prefix) == 0) {
-    const int index = std::atoi(torch_device.c_str() + prefix.size());
+  if (device.compare(0, prefix.size(), prefix) == 0) {
+    const int index = std::atoi(device.c_str() + prefix.size());
     cudaDeviceProp prop;
     if (cudaGetDeviceProperties(&prop, index) == cudaSuccess) {
       // The UUID as nvidia-smi prints it, and the PCI address: which physical
@@ -33,11 +30,11 @@ std::string describe_device(const std::string& torch_device) {
       char pci[32];
       std::snprintf(pci, sizeof pci, "%04x:%02x:%02x.0", prop.pciDomainID, prop.pciBusID,
                     prop.pciDeviceID);
-      return torch_device + " " + prop.name + " " + uuid + " pci " + pci;
+      return device + " " + prop.name + " " + uuid + " pci " + pci;
     }
   }
 #endif
-  return torch_device;
+  return device;
 }
 
 int driver_gpu_count() {
@@ -50,15 +47,10 @@ int driver_gpu_count() {
   return n;
 }
 
-std::string unused_gpu_warning(const std::string& wanted_device) {
-#ifdef RUNGS_HAVE_TORCH
-  const bool torch_has_cuda = train::torch_has_cuda();
-#else
-  const bool torch_has_cuda = false;
-#endif
+std::string unused_gpu_warning(const std::string& wanted_device, bool torch_has_cuda) {
   return train::gpu_without_cuda_warning(
       wanted_device, torch_has_cuda,
       train::gpus_shown(std::getenv("CUDA_VISIBLE_DEVICES"), driver_gpu_count()));
 }
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

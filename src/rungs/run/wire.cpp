@@ -1,4 +1,4 @@
-#include "rungs/mpi/wire.hpp"
+#include "rungs/run/wire.hpp"
 
 #include "rungs/io/codec.hpp"
 
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-namespace rungs::mpi {
+namespace rungs::run {
 namespace {
 
 // All ranks of a job run the same binary on the same architecture, so plain
@@ -164,4 +164,4 @@ std::string decode_text(const Bytes& bytes) {
   return text;
 }
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

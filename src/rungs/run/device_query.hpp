@@ -5,15 +5,17 @@
 // them), or "cpu". And what GPUs the node shows without asking CUDA.
 #include <string>
 
-namespace rungs::mpi {
+namespace rungs::run {
 
-std::string describe_device(const std::string& torch_device);
+// `device` is "cpu" or "cuda:<i>", as a runner names it.
+std::string describe_device(const std::string& device);
 
 // GPUs the NVIDIA driver lists in /proc/driver/nvidia/gpus (0 without one).
 int driver_gpu_count();
 
 // The one warning line rank 0 prints when the node's GPUs go unused because
-// LibTorch has no CUDA (train/device_choice.hpp); "" otherwise.
-std::string unused_gpu_warning(const std::string& wanted_device);
+// the LibTorch the built-in models use has no CUDA (train/device_choice.hpp);
+// "" otherwise.
+std::string unused_gpu_warning(const std::string& wanted_device, bool torch_has_cuda);
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

@@ -7,9 +7,9 @@
 #include <functional>
 #include <mutex>
 
-#include "rungs/mpi/wire.hpp"
+#include "rungs/run/wire.hpp"
 
-namespace rungs::mpi {
+namespace rungs::run {
 
 // A message with the rank it came from or goes to.
 struct Envelope {
@@ -36,4 +36,4 @@ class EnvelopeQueue {
   std::deque<Envelope> items_;
 };
 
-}  // namespace rungs::mpi
+}  // namespace rungs::run

@@ -1,4 +1,4 @@
-#include "rungs/mpi/transport.hpp"
+#include "rungs/mpi/mpi_transport.hpp"
 
 #include <mpi.h>
 
