@@ -130,6 +130,11 @@ case "$case_name" in
       grep -q "trials: 3 .* failed 0" "$cfg.txt" || fail "$cfg: $(cat "$cfg.txt")"
       grep -q "^  last step: train_loss" "$cfg.txt" || fail "$cfg: $(cat "$cfg.txt")"
     done
+    # The grid example: every one of its 3 x 3 x 2 points once.
+    sweep --config "$SOURCE_DIR/configs/examples/grid.yaml" --archive grid.h5 \
+      --set data.path=classification.h5 --set scheduler.max_resource=1 \
+      --set training.threads=1 --set training.device=cpu >grid.log 2>&1 || fail "grid: $(cat grid.log)"
+    "$RUNGS" summary grid.h5 | grep -q "trials: 18 .* failed 0" || fail "grid: $("$RUNGS" summary grid.h5)"
     grep -q "objective: val_mse (min)" rnn_sinusoids.txt || fail "$(cat rnn_sinusoids.txt)"
     grep -q "val_r2" mlp_regression.txt || fail "$(cat mlp_regression.txt)"
     # A model that cannot read the data: one line naming the file, the data set and the fix.

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The slurm/ templates, submitted to a real one-node Slurm as a user would
+# (tests/slurm/cluster.sh starts it): a sweep, a self-requeue through a
+# graceful stop and through a time limit, a killed rank, and a grid over a
+# job array merged by a dependent job. Usage: slurm_ci.sh BUILD_DIR.
+# Non-zero on the first failure; the daemons are stopped either way.
+set -uo pipefail
+build=$(realpath "$1")
+source_dir=$(realpath "$(dirname "$0")/../..")
+. "$source_dir/tests/slurm/cluster.sh"
+RUNGS="$build/apps/rungs"
+work=$(mktemp -d /tmp/rungs-slurm-cases.XXXXXX)
+
+fail() {
+  echo "FAIL (slurm $case_name): $*" >&2
+  for f in "$work"/*/rungs-*.out; do [ -f "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
+  exit 1
+}
+cleanup() { stop_cluster; rm -rf "$work"; }
+trap cleanup EXIT
+
+start_cluster || exit 1
+echo "slurm: one-node cluster up ($(sinfo -h -o '%n %c CPUs %T'))"
+
+# A small CPU sweep of the built-in MLP; extra lines are appended.
+write_sweep() {
+  cat >sweep.yaml <<YAML
+name: ${1}
+seed: 3
+data: {path: $work/data.h5}
+scheduler: {kind: asha, eta: 3, min_resource: 1, max_resource: ${MAX:-9}}
+sampler: {kind: random, trials: ${TRIALS:-9}}
+training: {threads: 1, device: cpu}
+output: {progress_interval: 2s}
+space:
+  lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}
+  hidden: {type: int, low: 16, high: 64}
+YAML
+}
+
+submit() { sbatch --parsable --export="ALL,RUNGS_BIN=$build/apps,CONFIG=sweep.yaml" "$@"; }
+
+"$RUNGS" data synth --out "$work/data.h5" --train-rows 4000 --val-rows 500 --features 16 --classes 4 \
+  >/dev/null || { echo "data synth failed" >&2; exit 1; }
+
+# --- a sweep, as the template is, on 2 ranks -------------------------------
+case_name=sweep
+mkdir "$work/sweep" && cd "$work/sweep" || exit 1
+write_sweep plain
+job=$(submit --time=10 "$source_dir/slurm/sweep.sbatch") || fail "sbatch"
+state=$(wait_job "$job" 300)
+[ "$state" = COMPLETED ] || fail "job $job ended $state"
+[ -f runs/plain.h5 ] || fail "no archive named after the sweep: $(ls -R)"
+grep -q "sweep plain finished: 9 trials" "rungs-$job.out" || fail "no finish line"
+grep -q "^trials: 9 " "rungs-$job.out" || fail "no summary in the log"
+grep -q "2 ranks" "rungs-$job.out" || fail "not 2 ranks"
+echo "slurm sweep: COMPLETED, runs/plain.h5"
+
+# --- a graceful stop requeues the job, which resumes and completes ---------
+case_name=requeue
+mkdir "$work/requeue" && cd "$work/requeue" || exit 1
+TRIALS=24 MAX=9 write_sweep requeued
+job=$(submit --time=10 "$source_dir/slurm/sweep.sbatch") || fail "sbatch"
+for _ in $(seq 1 600); do
+  [ -f runs/requeued.h5.journal ] && [ "$(stat -c %s runs/requeued.h5.journal)" -gt 2000 ] && break
+  sleep 0.1
+done
+# What the time limit's --signal does: SIGUSR1 to every rank.
+scancel --signal=USR1 "$job" || fail "scancel --signal"
+state=$(wait_job "$job" 600)
+[ "$state" = COMPLETED ] || fail "job $job ended $state"
+restarts=$(scontrol show job "$job" -o | grep -o 'Restarts=[0-9]*' | cut -d= -f2)
+[ "${restarts:-0}" -ge 1 ] || fail "the job did not requeue itself (Restarts=$restarts)"
+grep -q "requeueing job $job" "rungs-$job.out" || fail "no requeue line"
+"$RUNGS" summary runs/requeued.h5 | grep -q "^trials: 24 " || fail "not all trials: $("$RUNGS" summary runs/requeued.h5)"
+"$RUNGS" export runs/requeued.h5 --table curves | tail -n +2 | cut -d, -f1,2 | sort | uniq -d >dups.txt
+[ ! -s dups.txt ] || fail "curve rows recorded twice: $(head -3 dups.txt)"
+echo "slurm requeue: stopped, requeued $restarts time(s), COMPLETED, no step recorded twice"
+
+# --- one worker rank killed: the job ends, a resubmission finishes ---------
+case_name=killed_rank
+mkdir "$work/killed" && cd "$work/killed" || exit 1
+TRIALS=24 MAX=9 write_sweep killed
+job=$(submit --time=10 "$source_dir/slurm/sweep.sbatch") || fail "sbatch"
+for _ in $(seq 1 600); do
+  [ -f runs/killed.h5.journal ] && [ "$(stat -c %s runs/killed.h5.journal)" -gt 2000 ] && break
+  sleep 0.1
+done
+# Rank 1's process: the rungs-sweep whose SLURM_PROCID is 1.
+victim=""
+for pid in $(pgrep -x rungs-sweep); do
+  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "SLURM_PROCID=1" && victim=$pid
+done
+[ -n "$victim" ] || fail "no rank 1 process found"
+kill -9 "$victim"
+state=$(wait_job "$job" 120)
+case "$state" in STILL_*) fail "the job hangs after a rank was killed ($state)" ;; esac
+# srun --kill-on-bad-exit ends the step; rank 0 saves what it has (exit 75)
+# and the job ends FAILED with the killed task's status.
+grep -q "task 1: Killed" "rungs-$job.out" || fail "rank 1 was not the one killed: $(tail -5 "rungs-$job.out")"
+[ "$state" = FAILED ] || fail "job $job ended $state after its rank 1 was killed"
+killed_state=$state
+job2=$(submit --time=10 "$source_dir/slurm/sweep.sbatch") || fail "resubmit"
+state=$(wait_job "$job2" 600)
+[ "$state" = COMPLETED ] || fail "the resubmission ended $state"
+"$RUNGS" summary runs/killed.h5 | grep -q "^trials: 24 " || fail "not all trials after the kill"
+echo "slurm killed rank: the job ended $killed_state, the resubmission COMPLETED"
+
+# --- a grid over a 3-task job array, merged by a dependent job -------------
+case_name=grid_array
+mkdir "$work/grid" && cd "$work/grid" || exit 1
+cat >sweep.yaml <<YAML
+name: grid
+seed: 1
+data: {path: $work/data.h5}
+scheduler: {kind: fifo, max_resource: 1}
+sampler: {kind: grid}
+training: {threads: 1, device: cpu}
+space:
+  lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true, grid: 4}
+  hidden: {type: int, choices: [16, 32, 64]}
+YAML
+array=$(submit --array=0-2 --ntasks-per-node=1 --time=10 "$source_dir/slurm/grid-array.sbatch") \
+  || fail "sbatch --array"
+for task in 0 1 2; do
+  state=$(wait_job "${array}_$task" 300)
+  [ "$state" = COMPLETED ] || fail "array task $task ended $state"
+done
+merge=""
+for _ in $(seq 1 100); do
+  merge=$(squeue -h -o '%i %j' | awk '$2 ~ /-merge$/ { print $1 }' | head -1)
+  [ -n "$merge" ] || merge=$(ls rungs-*-merge.out 2>/dev/null | head -1 | sed -E 's/rungs-([0-9]+)-merge.out/\1/')
+  [ -n "$merge" ] && break
+  sleep 0.2
+done
+[ -n "$merge" ] || fail "no merge job was submitted"
+state=$(wait_job "$merge" 120)
+[ "$state" = COMPLETED ] || fail "merge job ended $state"
+"$RUNGS" summary runs/grid.h5 >summary.txt || fail "no merged archive"
+grep -q "^trials: 12 " summary.txt || fail "merged: $(cat summary.txt)"
+grep -q "grid shards: 0/3,1/3,2/3 (all)" summary.txt || fail "merged shards: $(cat summary.txt)"
+"$RUNGS" export runs/grid.h5 | tail -n +2 | awk -F, '{ print $(NF-1) "," $NF }' | sort | uniq -d >dups.txt
+[ ! -s dups.txt ] || fail "a grid point twice: $(cat dups.txt)"
+grep -q "^trials: 12 " "rungs-$merge-merge.out" || fail "the merge job printed no summary"
+echo "slurm grid array: 3 shards COMPLETED, merged by job $merge: 12 grid points, each once"
+echo "slurm: all cases passed"
