@@ -305,3 +305,56 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace rungs::core
+
+namespace rungs::core {
+namespace {
+
+TEST(LostWorker, ItsJobRunsAgainElsewhereFromItsStartAndItGetsNoMoreWork) {
+  RandomSampler sampler(space(), 5);
+  SteadyClock base;
+  ResumableClock clock(base);
+  SweepRecord record = test_support::accuracy_record();
+  record.metadata.rung_resources = {1, 3, 9};
+  AshaScheduler asha(AshaConfig{3, 1, 9}, ObjectiveMode::kMax, SweepLimits{12, 0, {}}, sampler,
+                     clock, 5);
+  SweepDriver driver(asha, record, clock, {{"a", "cpu"}, {"b", "cpu"}});
+  std::vector<SweepEvent> journal;
+  driver.set_event_sink([&](const SweepEvent& e) { journal.push_back(e); });
+  clock.go_live();
+  driver.begin_session();
+  driver.worker_ready(WorkerId{0});
+  driver.worker_ready(WorkerId{1});
+  auto jobs = driver.assign();
+  ASSERT_EQ(jobs.size(), 2u);
+  ASSERT_EQ(jobs[1].first.value, 1);
+  const Job lost_job = jobs[1].second;
+
+  driver.lose_worker(WorkerId{1});
+  EXPECT_EQ(driver.lost_workers(), 1u);
+  EXPECT_EQ(driver.restarts_pending(), 1u);
+  // Journaled as an interrupted end at the job's start (no checkpoint epochs
+  // set), so a resume replays it the same way.
+  ASSERT_EQ(journal.back().kind, SweepEventKind::kJobEnded);
+  EXPECT_EQ(journal.back().worker, 1);
+  EXPECT_EQ(journal.back().interrupted_at, 0);
+  // Whatever the lost worker says later, it is never idle again.
+  driver.worker_ready(WorkerId{1});
+  driver.job_ended(WorkerId{1}, lost_job.trial, true, "");
+  EXPECT_EQ(driver.idle_workers(), 0u);
+
+  // Worker 0 ends its job and gets the lost trial's job first.
+  CurvePoint p;
+  p.trial = jobs[0].second.trial;
+  p.step = 1;
+  p.values = {0.5};
+  driver.step_reported(WorkerId{0}, p);
+  driver.job_ended(WorkerId{0}, p.trial, true, "");
+  const auto next = driver.assign();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].first.value, 0);
+  EXPECT_EQ(next[0].second.trial, lost_job.trial);
+  EXPECT_EQ(next[0].second.from_resource, 0);
+}
+
+}  // namespace
+}  // namespace rungs::core

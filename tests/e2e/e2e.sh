@@ -472,6 +472,38 @@ PY
     sweep --resume a.h5 >run2.log 2>&1 || fail "resume after SIGTERM: $(tail -5 run2.log)"
     "$RUNGS" summary a.h5 | grep -q "trials: 40 " || fail "resumed sweep: $("$RUNGS" summary a.h5)"
     ;;
+  quiet_worker)
+    # A worker rank that stops answering (SIGSTOP: as a hung kernel or a lost
+    # node looks from rank 0): warned about, given up on, its job run again on
+    # rank 0's worker; the sweep finishes and the job ends, never hangs.
+    "$RUNGS" data synth --out data.h5 --train-rows 6000 --val-rows 500 --features 16 --classes 4 \
+      >/dev/null || fail "data synth failed"
+    NAME=quiet write_config
+    sed -i 's/trials: 4/trials: 12/; s/max_resource: 3/max_resource: 9/' sweep.yaml
+    printf 'limits: {stall_min: 1s, stall_warn: 10, stall_lost: 40}\n' >>sweep.yaml
+    RANKS=2 sweep --config sweep.yaml --archive a.h5 >log.txt 2>&1 &
+    job=$!
+    for _ in $(seq 1 600); do
+      [ -s a.h5.journal ] && [ "$(stat -c %s a.h5.journal)" -gt 800 ] && break
+      sleep 0.05
+    done
+    victim=""
+    for pid in $(pgrep -x rungs-sweep); do
+      tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=1" && victim=$pid
+    done
+    [ -n "$victim" ] || fail "no rank 1 process"
+    kill -STOP "$victim"
+    wait "$job"; rc=$?
+    [ "$rc" -eq 0 ] || fail "exit $rc: $(cat log.txt)"
+    grep -q "^worker 1 has sent nothing for .* still waiting$" log.txt || fail "no warning: $(cat log.txt)"
+    grep -q "^worker 1 lost: nothing for .* worker 1 gets no more work$" log.txt || fail "not lost: $(cat log.txt)"
+    grep -q "sweep quiet finished: 12 trials" log.txt || fail "not finished: $(cat log.txt)"
+    grep -q "1 worker was given up on as quiet; ending without waiting for it" log.txt || fail "$(cat log.txt)"
+    # Gone, or a zombie waiting for its reaper: not running, not stopped.
+    state=$(ps -o stat= -p "$victim" 2>/dev/null || true)
+    case "$state" in ""|Z*) ;; *) kill -9 "$victim"; fail "the stopped rank was left behind ($state)" ;; esac
+    "$RUNGS" summary a.h5 | grep -q "trials: 12 .* running 0" || fail "$("$RUNGS" summary a.h5)"
+    ;;
   full_disk)
     # Checkpoints on a 2 MB tmpfs fill it within a few trials: the sweep ends
     # with one line, exit 3 and a resumable state; with room again it resumes

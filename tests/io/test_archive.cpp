@@ -66,6 +66,9 @@ SweepRecord sample_record() {
   m.state = "at_limit";
   m.limit = "limits.time";
   m.shards = "0/3,2/3";
+  m.nodes = {"n1", "n2"};
+  m.ranks_per_node = {2, 2};
+  m.gpus_per_node = {4, 0};
   m.runner = "command, resume: false (a promoted trial retrains from step 0)";
   m.trial_logs = "runs/a.h5.logs/trial_{id}.out|.err";
   m.wall_seconds = 123.5;
@@ -153,6 +156,9 @@ void expect_same_metadata(const SweepMetadata& a, const SweepMetadata& b) {
   EXPECT_EQ(a.state, b.state);
   EXPECT_EQ(a.limit, b.limit);
   EXPECT_EQ(a.shards, b.shards);
+  EXPECT_EQ(a.nodes, b.nodes);
+  EXPECT_EQ(a.ranks_per_node, b.ranks_per_node);
+  EXPECT_EQ(a.gpus_per_node, b.gpus_per_node);
   EXPECT_EQ(a.runner, b.runner);
   EXPECT_EQ(a.trial_logs, b.trial_logs);
   EXPECT_EQ(a.wall_seconds, b.wall_seconds);

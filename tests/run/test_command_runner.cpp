@@ -211,6 +211,23 @@ TEST_F(CommandRunnerTest, GracefulStopEndsAProgramWithoutUsr1HandlerAsSuspendedA
   EXPECT_EQ(out.suspended_at, 3);
 }
 
+TEST_F(CommandRunnerTest, AProgramEndedByTheJobsStopSignalIsSuspendedWhenTheSweepDrains) {
+  // Slurm's --signal reaches every process of the job: the program may die of
+  // it before this worker hears of the graceful stop.
+  const std::string marker = dir_ + "/signalled";
+  const CommandOptions o = options(script("touch " + marker + "\nkill -USR1 $$\nsleep 5\n"));
+  auto runner = make_command_runner(o);
+  const RunOutcome out = runner->run(
+      job(8, 2, 9), [](const core::CurvePoint&) { return StepAction::kContinue; },
+      [&] { return fs::exists(marker); });  // the drain arrives once the job was signalled
+  EXPECT_EQ(out.suspended_at, 2);
+}
+
+TEST_F(CommandRunnerTest, AProgramEndedBySigusr1WithoutAGracefulStopFails) {
+  const CommandOptions o = options(script("kill -USR1 $$\n"));
+  EXPECT_TRUE(contains(failure_of(o, job(9, 0, 3)), "killed by signal 10"));
+}
+
 TEST_F(CommandRunnerTest, EveryBrokenPromiseFailsTheJobWithItsReason) {
   struct Case {
     std::string body;

@@ -13,7 +13,7 @@ start_cluster() {
   host=$(hostname -s)
   cpus=$(nproc)
   mem=$(awk '/MemTotal/ { print int($2 / 1024) - 256 }' /proc/meminfo)
-  mkdir -p "$cluster_dir/state" "$cluster_dir/spool"
+  mkdir -p "$cluster_dir/state" "$cluster_dir/spool" "$cluster_dir/tmp"
   cat >"$cluster_dir/slurm.conf" <<CONF
 ClusterName=rungsci
 SlurmctldHost=$host
@@ -36,6 +36,12 @@ SelectTypeParameters=CR_CPU
 MpiDefault=none
 ReturnToService=2
 MinJobAge=3600
+# Its own TmpFS (Slurm's PMIx plugin makes spmix_appdir_<uid>_<job>.<step>
+# there) and job ids of its own: a cluster started afresh numbers jobs from
+# 1 again, and a folder left by an earlier cluster's job 3 made the next job
+# 3's steps fail to launch.
+TmpFS=$cluster_dir/tmp
+FirstJobId=$(( (RANDOM % 9000 + 1000) * 100 ))
 KillWait=10
 InactiveLimit=0
 NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
@@ -44,10 +50,11 @@ CONF
   export SLURM_CONF="$cluster_dir/slurm.conf"
 
   # munged runs as the munge user, with its key from the package.
-  if ! pgrep -x munged >/dev/null; then
+  if ! munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; then
     mkdir -p /run/munge && chown munge:munge /run/munge
     runuser -u munge -- /usr/sbin/munged || { echo "slurm: munged did not start" >&2; return 1; }
     started_munged=$(cat /run/munge/munged.pid 2>/dev/null || pgrep -x munged)
+    for _ in $(seq 1 50); do munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   /usr/sbin/slurmctld -c -f "$SLURM_CONF" || { echo "slurm: slurmctld did not start" >&2; return 1; }
   /usr/sbin/slurmd -f "$SLURM_CONF" || { echo "slurm: slurmd did not start" >&2; return 1; }
@@ -84,13 +91,26 @@ job_state() {
 }
 
 # wait_job JOBID SECONDS: waits until the job has ended; prints its state.
+# Slurm holds a requeued job for a while (Reason=BeginTime, about two
+# minutes); the tests release it once the previous run's steps are gone,
+# to save CI time.
 wait_job() {
   local state=""
   for _ in $(seq 1 $(( $2 * 5 ))); do
     state=$(job_state "$1")
+    # (once the previous run's steps are gone: a step of the same id still
+    # terminating makes the new one fail to launch)
+    if [ "$state" = PENDING ] && scontrol show job "$1" -o 2>/dev/null | grep -q "Reason=BeginTime" &&
+       ! pgrep -f "slurmstepd: \[$1\." >/dev/null; then
+      scontrol update JobId="$1" StartTime=now >/dev/null 2>&1 || true
+    fi
     case "$state" in
       COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|PREEMPTED|BOOT_FAIL|DEADLINE)
-        echo "$state"; return 0 ;;
+        # A job requeueing itself passes through an ended state for a moment
+        # (its batch script is killed, then it is requeued): ended is ended
+        # only when it stays so.
+        sleep 2
+        if [ "$(job_state "$1")" = "$state" ]; then echo "$state"; return 0; fi ;;
     esac
     sleep 0.2
   done

@@ -14,10 +14,13 @@ work=$(mktemp -d /tmp/rungs-slurm-cases.XXXXXX)
 fail() {
   echo "FAIL (slurm $case_name): $*" >&2
   for f in "$work"/*/rungs-*.out; do [ -f "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
+  echo "--- slurmctld.log" >&2
+  tail -25 "$cluster_dir/slurmctld.log" >&2
   exit 1
 }
-cleanup() { stop_cluster; rm -rf "$work"; }
+cleanup() { stop_cluster; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
 trap cleanup EXIT
+trap "exit 1" INT TERM  # through the EXIT trap: the daemons stop either way
 
 start_cluster || exit 1
 echo "slurm: one-node cluster up ($(sinfo -h -o '%n %c CPUs %T'))"
@@ -38,7 +41,11 @@ space:
 YAML
 }
 
-submit() { sbatch --parsable --export="ALL,RUNGS_BIN=$build/apps,CONFIG=sweep.yaml" "$@"; }
+# Each case starts on a node whose previous steps are gone, as a fresh
+# allocation would (a step launched while another's slurmstepd is still
+# cleaning up can fail to launch; the templates requeue then, see above).
+node_quiet() { for _ in $(seq 1 150); do pgrep -x slurmstepd >/dev/null || return 0; sleep 0.2; done; }
+submit() { node_quiet; sbatch --parsable --export="ALL,RUNGS_BIN=$build/apps,CONFIG=sweep.yaml" "$@"; }
 
 "$RUNGS" data synth --out "$work/data.h5" --train-rows 4000 --val-rows 500 --features 16 --classes 4 \
   >/dev/null || { echo "data synth failed" >&2; exit 1; }
@@ -76,6 +83,45 @@ grep -q "requeueing job $job" "rungs-$job.out" || fail "no requeue line"
 "$RUNGS" export runs/requeued.h5 --table curves | tail -n +2 | cut -d, -f1,2 | sort | uniq -d >dups.txt
 [ ! -s dups.txt ] || fail "curve rows recorded twice: $(head -3 dups.txt)"
 echo "slurm requeue: stopped, requeued $restarts time(s), COMPLETED, no step recorded twice"
+
+# --- a time limit: the signal, the requeue, as many rounds as it takes ------
+case_name=time_limit
+mkdir "$work/limit" && cd "$work/limit" || exit 1
+# Command trials of a program that takes 1 s per step: about 90 s of work on
+# 2 ranks, against a 2-minute limit whose signal comes 40 s (or, Slurm's
+# timer being coarse, up to a minute more) before it: after 20 to 80 s.
+# (With a 1-minute limit the signal can come while the step is launching.)
+cat >slow.sh <<'SH'
+#!/bin/sh
+s=$((RUNGS_FROM_RESOURCE + 1))
+while [ "$s" -le "$RUNGS_TO_RESOURCE" ]; do
+  sleep 1
+  echo "{\"step\": $s, \"loss\": 0.$s}" >&3
+  read -r verdict <&3
+  s=$((s + 1))
+done
+SH
+chmod +x slow.sh
+cat >sweep.yaml <<YAML
+name: limited
+model: {kind: command, argv: [$work/limit/slow.sh, "{x}"], metrics: [loss], resume: false}
+scheduler: {kind: fifo, max_resource: 3}
+sampler: {kind: random, trials: 60}
+training: {threads: 1}
+output: {progress_interval: 5s}
+space:
+  x: {type: float, low: 0, high: 1}
+YAML
+job=$(submit --time=2 --signal=USR1@40 "$source_dir/slurm/sweep.sbatch") || fail "sbatch"
+state=$(wait_job "$job" 900)
+[ "$state" = COMPLETED ] || fail "job $job ended $state"
+restarts=$(scontrol show job "$job" -o | grep -o 'Restarts=[0-9]*' | cut -d= -f2)
+[ "${restarts:-0}" -ge 1 ] || fail "the job never requeued itself (Restarts=$restarts)"
+grep -q "stopping (signal 10)" "rungs-$job.out" || fail "the limit's signal never came: $(grep rungs: "rungs-$job.out")"
+"$RUNGS" summary runs/limited.h5 | grep -q "^trials: 60  completed 60 " || fail "$("$RUNGS" summary runs/limited.h5)"
+"$RUNGS" export runs/limited.h5 --table curves | tail -n +2 | cut -d, -f1,2 | sort | uniq -d >dups.txt
+[ ! -s dups.txt ] || fail "curve rows recorded twice: $(head -3 dups.txt)"
+echo "slurm time limit: --time=2 with --signal=USR1@40, requeued $restarts time(s), COMPLETED, 60 trials, no step twice"
 
 # --- one worker rank killed: the job ends, a resubmission finishes ---------
 case_name=killed_rank

@@ -84,6 +84,7 @@ std::string format_summary(const core::SweepRecord& r, std::size_t top) {
            m.limit + "=...)\n";
   }
   if (!m.shards.empty()) out += shards_line(m.shards);
+  if (!m.nodes.empty()) out += "nodes: " + core::describe_nodes(m) + "\n";
   if (!m.trial_logs.empty()) out += "trials: " + m.runner + "; program output in " + m.trial_logs + "\n";
   out += "objective: " + m.objective_metric +
          (m.objective_mode == core::ObjectiveMode::kMax ? " (max)\n" : " (min)\n");

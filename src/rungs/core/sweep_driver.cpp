@@ -1,5 +1,6 @@
 #include "rungs/core/sweep_driver.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "rungs/core/sweep_event.hpp"
@@ -49,7 +50,21 @@ void SweepDriver::begin_session() {
   emit(e);
 }
 
-void SweepDriver::worker_ready(WorkerId w) { idle_.push_back(w); }
+void SweepDriver::worker_ready(WorkerId w) {
+  if (lost_.count(w.value) == 0) idle_.push_back(w);
+}
+
+void SweepDriver::lose_worker(WorkerId w) {
+  if (!lost_.insert(w.value).second) return;
+  const auto it = inflight_.find(w.value);
+  if (it != inflight_.end()) {
+    const Job job = it->second.job;
+    job_ended(w, job.trial, true, "", restart_point(job));
+  }
+  idle_.erase(std::remove_if(idle_.begin(), idle_.end(),
+                             [&](WorkerId idle) { return idle.value == w.value; }),
+              idle_.end());
+}
 
 void SweepDriver::conclude(double wall_seconds) {
   if (const auto limit = scheduler_.limit_reached()) {
@@ -127,7 +142,7 @@ void SweepDriver::end_job(WorkerId w, TrialId trial, bool ok, const std::string&
       record_.on_trial_failed(trial, why, elapsed());
     }
   }
-  idle_.push_back(w);
+  if (lost_.count(w.value) == 0) idle_.push_back(w);
 }
 
 void SweepDriver::job_ended(WorkerId w, TrialId trial, bool ok, const std::string& error,
@@ -177,19 +192,24 @@ std::vector<std::pair<WorkerId, Job>> SweepDriver::assign() {
   return out;
 }
 
+// A step reaches the record only after its checkpoint is on disk, so the
+// latest recorded step at a checkpoint epoch is where the job can go on.
+std::int64_t SweepDriver::restart_point(const Job& job) const {
+  const auto seen = reported_.find(job.trial.value);
+  if (checkpoint_every_ > 0 && seen != reported_.end()) {
+    const std::int64_t at = seen->second - seen->second % checkpoint_every_;
+    if (at > job.from_resource && at < job.to_resource) return at;
+  }
+  return job.from_resource;
+}
+
 // Jobs the scheduler still counts as running, whose worker is gone (a new
 // session) or never said it ended: run them again.
 void SweepDriver::requeue_open_jobs() {
   for (auto& [worker, f] : inflight_) {
     if (!f.open) continue;
     Job restart = f.job;
-    // A step reaches the record only after its checkpoint is on disk, so the
-    // latest recorded step at a checkpoint epoch is where the job can go on.
-    const auto seen = reported_.find(restart.trial.value);
-    if (checkpoint_every_ > 0 && seen != reported_.end()) {
-      const std::int64_t at = seen->second - seen->second % checkpoint_every_;
-      if (at > restart.from_resource && at < restart.to_resource) restart.from_resource = at;
-    }
+    restart.from_resource = restart_point(f.job);
     requeued_.push_back(restart);
     record_.on_job_suspended(f.job.trial, elapsed());
   }

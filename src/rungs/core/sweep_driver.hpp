@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,9 @@ struct SweepEvent;
 struct WorkerInfo {
   std::string host;
   std::string device;
+  // GPUs the worker's node shows (for the archive's node table; not
+  // journaled: each run of a sweep describes its own nodes).
+  int node_gpus = 0;
 };
 
 class SweepDriver {
@@ -66,6 +70,13 @@ class SweepDriver {
   void job_ended(WorkerId w, TrialId trial, bool ok, const std::string& error,
                  std::int64_t interrupted_at = -1);
 
+  // `w` went quiet (the stall inspector gave up on it): its open job ends as
+  // interrupted at the latest epoch whose state is on disk (journaled as a
+  // graceful stop's is, so a resume agrees) and runs again on another
+  // worker; `w` gets no more work in this session, whatever it sends later.
+  void lose_worker(WorkerId w);
+  std::size_t lost_workers() const { return lost_.size(); }
+
   // Jobs for idle workers: restarts first, then as many as the scheduler gives.
   std::vector<std::pair<WorkerId, Job>> assign();
   // Hand out no more jobs (graceful stop); jobs in flight may still end.
@@ -94,6 +105,9 @@ class SweepDriver {
                std::int64_t interrupted_at);
   void start_job(WorkerId w, const Job& job);
   void requeue_open_jobs();
+  // Where `job` can go on after its worker vanished: its latest checkpoint
+  // epoch the record has a step for, else its start.
+  std::int64_t restart_point(const Job& job) const;
   void emit(const SweepEvent& e) const;
   WorkerInfo info_of(WorkerId w) const;
 
@@ -113,6 +127,7 @@ class SweepDriver {
   std::deque<Job> requeued_;                       // jobs to restart
   std::map<std::int64_t, int> failures_;           // failed attempts per trial
   std::map<std::int64_t, std::int64_t> reported_;  // last step recorded per trial
+  std::set<int> lost_;                             // workers given up on
   bool draining_ = false;
 };
 

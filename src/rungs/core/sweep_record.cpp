@@ -151,4 +151,16 @@ std::string progress_line(const SweepRecord& record, double elapsed_seconds) {
   return line;
 }
 
+std::string describe_nodes(const SweepMetadata& m) {
+  if (m.nodes.empty()) return "";
+  std::string out = std::to_string(m.nodes.size()) + (m.nodes.size() == 1 ? " node [" : " nodes [");
+  for (std::size_t i = 0; i < m.nodes.size(); ++i) {
+    const std::int64_t ranks = i < m.ranks_per_node.size() ? m.ranks_per_node[i] : 0;
+    const std::int64_t gpus = i < m.gpus_per_node.size() ? m.gpus_per_node[i] : 0;
+    out += (i ? "; " : "") + m.nodes[i] + ": " + std::to_string(ranks) +
+           (ranks == 1 ? " rank, " : " ranks, ") + std::to_string(gpus) + (gpus == 1 ? " GPU" : " GPUs");
+  }
+  return out + "]";
+}
+
 }  // namespace rungs::core

@@ -31,6 +31,11 @@ struct SweepMetadata {
   int mpi_size = 1;
   std::string hosts;         // one per rank, comma separated
   std::string devices;       // one per rank, comma separated
+  // The nodes of this run, in order of their first rank, and how many ranks
+  // and GPUs each has (empty in archives written before they existed).
+  std::vector<std::string> nodes;
+  std::vector<std::int64_t> ranks_per_node;
+  std::vector<std::int64_t> gpus_per_node;
   int threads_per_rank = 1;  // BLAS/torch threads each rank ran with
   // What every step reports, in order; the objective is one of them.
   std::vector<MetricSpec> metrics;
@@ -100,5 +105,9 @@ class SweepRecord {
 // "[2m05s] running 3 paused 6 | completed 4 stopped 3 failed 1 | best accuracy 0.9312 (trial 7) |
 //  rungs 1:17 3:5 9:1 | 0.41 results/s"
 std::string progress_line(const SweepRecord& record, double elapsed_seconds);
+
+// "1 node [vm: 2 ranks, 0 GPUs]" or "2 nodes [n1: 4 ranks, 4 GPUs; n2: ...]";
+// "" when the metadata has no node table (an older archive).
+std::string describe_nodes(const SweepMetadata& m);
 
 }  // namespace rungs::core

@@ -11,6 +11,7 @@
 #include "rungs/core/metrics.hpp"
 #include "rungs/core/scheduler.hpp"
 #include "rungs/core/search_space.hpp"
+#include "rungs/core/stall_inspector.hpp"
 #include "rungs/core/trial.hpp"
 
 namespace rungs::core {
@@ -138,6 +139,7 @@ struct SweepSpec {
   TrainingSpec training;
   int retries = 0;            // runs again a failed job up to this many times
   double trial_time = 0.0;    // seconds one job may train before it fails; 0 = no limit
+  StallPolicy stall;          // limits.stall_*: when a quiet worker is warned about, and lost
   std::string yaml_text;  // the effective configuration, overrides applied
 
   // The trial budget: the smaller of sampler.trials and limits.max_trials

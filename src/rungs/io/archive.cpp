@@ -89,6 +89,11 @@ void write_metadata(Hid root, const core::SweepMetadata& m) {
   write_string_attribute(root, "objective_mode", core::to_string(m.objective_mode));
   write_string_attribute(root, "scheduler", m.scheduler);
   write_int_array_attribute(root, "rung_resources", m.rung_resources);
+  if (!m.nodes.empty()) {
+    write_string_array_attribute(root, "nodes", m.nodes);
+    write_int_array_attribute(root, "ranks_per_node", m.ranks_per_node);
+    write_int_array_attribute(root, "gpus_per_node", m.gpus_per_node);
+  }
   write_string_attribute(root, "state", m.state);
   if (!m.limit.empty()) write_string_attribute(root, "limit", m.limit);
   if (!m.shards.empty()) write_string_attribute(root, "shards", m.shards);
@@ -375,6 +380,11 @@ core::SweepMetadata read_metadata(Hid root) {
   }
   m.scheduler = read_string_attribute(root, "scheduler");
   m.rung_resources = read_int_array_attribute(root, "rung_resources");
+  if (has_attribute(root, "nodes")) {
+    m.nodes = read_string_array_attribute(root, "nodes");
+    m.ranks_per_node = read_int_array_attribute(root, "ranks_per_node");
+    m.gpus_per_node = read_int_array_attribute(root, "gpus_per_node");
+  }
   m.state = read_string_attribute(root, "state");
   if (has_attribute(root, "limit")) m.limit = read_string_attribute(root, "limit");
   if (has_attribute(root, "shards")) m.shards = read_string_attribute(root, "shards");

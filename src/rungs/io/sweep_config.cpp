@@ -48,7 +48,7 @@ const std::map<std::string, Keys>& schema() {
         "min_samples"}},
       {"sampler", {"kind", "trials", "tpe", "shard"}},
       {"sampler.tpe", {"startup_trials", "gamma", "candidates", "multivariate"}},
-      {"limits", {"time", "trials", "target", "trial_time"}},
+      {"limits", {"time", "trials", "target", "trial_time", "stall_warn", "stall_lost", "stall_min"}},
       {"checkpoint", {"dir", "every", "keep_stopped"}},
       {"output", {"progress_interval", "archive_interval"}},
       {"training", {"threads", "device", "fail_trials"}},
@@ -287,6 +287,12 @@ double as_number(const Locator& loc, const Field& f) {
   if (!f.value.IsScalar() || !YAML::convert<double>::decode(f.value, v)) {
     throw type_error(loc, f, "a number", "write e.g. 0.001 or 1.0e-3");
   }
+  return v;
+}
+
+double as_positive(const Locator& loc, const Field& f) {
+  const double v = as_number(loc, f);
+  if (!(v > 0.0)) throw type_error(loc, f, "a number > 0", "write e.g. 10");
   return v;
 }
 
@@ -997,6 +1003,9 @@ core::SweepSpec read_spec(const Locator& loc, const YAML::Node& root) {
   if (const Field* l = find(e, "limits")) {
     for (const auto& [key, f] : children(loc, *l)) {
       if (key == "trial_time") spec.trial_time = as_duration(loc, f);
+      if (key == "stall_warn") spec.stall.warn_after = as_positive(loc, f);
+      if (key == "stall_lost") spec.stall.lost_after = as_number(loc, f);
+      if (key == "stall_min") spec.stall.min_seconds = as_duration(loc, f);
     }
   }
   check_has_end(loc, spec);

@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,17 +99,17 @@ std::vector<std::string> gather_strings(const MpiSession& mpi, const std::string
 
 // Rank 0: the coordinator in this thread, rank 0's own worker in another.
 int run_rank0(const MpiSession& mpi, const SweepSetup& s, run::TrialRunner& runner,
-               const SweepOptions& options, const std::vector<std::string>& hosts,
-               const std::vector<std::string>& devices) {
-  std::vector<core::WorkerInfo> workers;
-  for (std::size_t r = 0; r < hosts.size(); ++r) workers.push_back({hosts[r], devices[r]});
+              const SweepOptions& options, const std::vector<core::WorkerInfo>& workers) {
   EnvelopeQueue inbox, local_mailbox;
   LocalWorkerLink local_link(inbox, local_mailbox);
   std::thread local_worker([&] { run_worker(local_link, runner); });
   MpiTransport transport(inbox, local_mailbox, mpi.size());
   int code = kExitFinished;
   try {
-    code = coordinate(s, options, transport, workers, mpi.size());
+    code = coordinate(s, options, transport, workers, mpi.size(), [](int exit_code) {
+      // A hung rank would keep MPI_Finalize waiting: end every rank.
+      MPI_Abort(MPI_COMM_WORLD, exit_code);
+    });
   } catch (...) {
     local_mailbox.push(Envelope{0, Tag::kShutdown, {}});
     local_worker.join();
@@ -175,10 +176,15 @@ int run_mpi_job(int& argc, char**& argv, const SweepOptions& options) {
 
   const auto hosts = gather_strings(mpi, mpi.host());
   const auto devices = gather_strings(mpi, device);
+  const auto node_gpus = gather_strings(mpi, std::to_string(run::driver_gpu_count()));
   int code = kExitFinished;
   try {
     if (mpi.rank() == 0) {
-      code = run_rank0(mpi, setup, *runner, options, hosts, devices);
+      std::vector<core::WorkerInfo> workers;
+      for (std::size_t r = 0; r < hosts.size(); ++r) {
+        workers.push_back({hosts[r], devices[r], std::atoi(node_gpus[r].c_str())});
+      }
+      code = run_rank0(mpi, setup, *runner, options, workers);
     } else {
       MpiWorkerLink link;
       run_worker(link, *runner);

@@ -173,6 +173,8 @@ class ProgramProcess {
     wait();
     return true;
   }
+  // The signal that ended it, or 0.
+  int term_signal() const { return WIFSIGNALED(status_) ? WTERMSIG(status_) : 0; }
   // "" for a clean exit (status 0); else what happened.
   std::string how_it_ended() const {
     if (WIFEXITED(status_)) {
@@ -529,6 +531,17 @@ RunOutcome CommandRunner::run(const core::Job& job, const StepCallback& on_step,
   if (!program.exited()) throw fail("the program closed RUNGS_REPORT_FD but did not exit");
   store_seconds(folder, seconds_before + std::chrono::duration<double>(Clock::now() - started).count());
   const std::string ended = program.how_it_ended();
+  // Slurm (and a terminal) signal the whole job: a program ended by the stop
+  // signal itself, before this worker heard of the sweep's graceful stop,
+  // was stopped, not broken. The drain follows within moments.
+  const int sig = program.term_signal();
+  if (!usr1_sent && (sig == SIGUSR1 || sig == SIGTERM || sig == SIGINT)) {
+    const auto wait_until = Clock::now() + std::chrono::seconds(3);
+    while (!drain_requested() && Clock::now() < wait_until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    usr1_sent = drain_requested();
+  }
   // A graceful stop, however the program took it (SIGUSR1's default action
   // ends a program that does not handle it): the job goes on later from the
   // state on disk.

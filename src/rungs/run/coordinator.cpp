@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "rungs/core/duration.hpp"
 #include "rungs/io/archive.hpp"
 #include "rungs/run/checkpoint_files.hpp"
 
@@ -34,6 +35,8 @@ Coordinator::Coordinator(const core::SweepSpec& spec, core::SweepRecord& record,
       transport_(transport),
       options_(std::move(options)),
       greeted_(static_cast<std::size_t>(transport.workers()), false),
+      stalls_(spec.stall),
+      lost_(static_cast<std::size_t>(transport.workers()), false),
       last_progress_(clock.now_seconds()),
       last_archive_(clock.now_seconds()) {}
 
@@ -43,6 +46,11 @@ void Coordinator::send_later(int worker, Tag tag, Bytes payload) {
 
 void Coordinator::handle(const Envelope& e) {
   const core::WorkerId w{e.rank};
+  // A worker given up on may come back (a node that was only slow): its job
+  // runs elsewhere now, so nothing it says counts.
+  if (lost_[static_cast<std::size_t>(e.rank)]) return;
+  stalls_.heard_from(w, clock_.now_seconds(), e.tag == Tag::kStep);
+  if (e.tag == Tag::kJobEnd) stalls_.job_ended(w);
   switch (e.tag) {
     case Tag::kReady:
       greeted_[static_cast<std::size_t>(e.rank)] = true;
@@ -136,7 +144,33 @@ void Coordinator::shut_down_workers() {
     transport_.wait(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(20000));
   }
-  for (int w = 0; w < transport_.workers(); ++w) transport_.send(w, Tag::kShutdown, {});
+  for (int w = 0; w < transport_.workers(); ++w) {
+    if (!lost_[static_cast<std::size_t>(w)]) transport_.send(w, Tag::kShutdown, {});
+  }
+}
+
+void Coordinator::inspect_stalls() {
+  for (const core::StallFinding& f : stalls_.inspect(clock_.now_seconds())) {
+    const std::string usual =
+        f.expected_seconds > 0.0
+            ? " (its trial's epochs take " + core::format_duration(f.expected_seconds) + ")"
+            : " (no epoch of the sweep has ended yet)";
+    if (!f.lost) {
+      std::printf("worker %d has sent nothing for %s while training trial %lld%s; still waiting\n",
+                  f.worker.value, core::format_duration(f.quiet_seconds).c_str(),
+                  static_cast<long long>(f.trial.value), usual.c_str());
+    } else {
+      lost_[static_cast<std::size_t>(f.worker.value)] = true;
+      greeted_[static_cast<std::size_t>(f.worker.value)] = true;  // never waited for
+      driver_.lose_worker(f.worker);
+      std::printf("worker %d lost: nothing for %s while training trial %lld%s; the trial runs "
+                  "again on another worker from its last checkpoint, and worker %d gets no more "
+                  "work\n",
+                  f.worker.value, core::format_duration(f.quiet_seconds).c_str(),
+                  static_cast<long long>(f.trial.value), usual.c_str(), f.worker.value);
+    }
+    std::fflush(stdout);
+  }
 }
 
 void Coordinator::periodic() {
@@ -163,7 +197,9 @@ CoordinatorEnd Coordinator::run() {
     if (options_.stop_signal && options_.stop_signal->load() != 0 && !driver_.draining()) {
       start_drain("signal " + std::to_string(options_.stop_signal->load()));
     }
+    inspect_stalls();
     for (const auto& [worker, job] : driver_.assign()) {
+      stalls_.job_started(worker, job.trial, clock_.now_seconds());
       checkpoint_epoch_[job.trial.value] = job.from_resource;
       send_later(worker.value, Tag::kJob, encode(job));
     }

@@ -21,6 +21,13 @@
 // trial's state at the end of the step it is on. When all jobs have ended,
 // or after `drain_timeout` seconds, run() returns. A worker that cannot write
 // a checkpoint (kStorageFailed: a full disk) starts the same drain.
+//
+// Quiet workers: a StallInspector on the same clock watches every worker
+// with a job. One that has sent nothing for limits.stall_warn of its
+// trial's epochs is reported; after limits.stall_lost epochs it is given
+// up on: its job runs again elsewhere from its last checkpoint, and nothing
+// it sends afterwards is read. The caller then ends the process without
+// waiting for it (lost_workers()).
 #include <atomic>
 #include <map>
 #include <string>
@@ -28,6 +35,7 @@
 #include <vector>
 
 #include "rungs/core/clock.hpp"
+#include "rungs/core/stall_inspector.hpp"
 #include "rungs/core/sweep_driver.hpp"
 #include "rungs/core/sweep_spec.hpp"
 #include "rungs/io/journal.hpp"
@@ -56,6 +64,9 @@ class Coordinator {
   // Non-empty when a worker could not write a checkpoint (a full disk): the
   // run drained as after a stop signal, and the sweep must end with an error.
   const std::string& storage_failure() const { return storage_failure_; }
+  // Workers given up on (quiet too long): they may be hung, so the process
+  // must not wait for them (thread joins, MPI_Finalize).
+  std::size_t lost_workers() const { return driver_.lost_workers(); }
 
  private:
   struct Outgoing {
@@ -71,6 +82,7 @@ class Coordinator {
   void start_drain(const std::string& why);
   void shut_down_workers();
   void periodic();
+  void inspect_stalls();
 
   const core::SweepSpec& spec_;
   core::SweepRecord& record_;
@@ -87,6 +99,8 @@ class Coordinator {
   std::map<std::int64_t, std::int64_t> checkpoint_epoch_;
   std::vector<std::pair<core::TrialId, std::int64_t>> superseded_;
   std::string storage_failure_;
+  core::StallInspector stalls_;
+  std::vector<bool> lost_;  // by worker: given up on, its messages ignored
   double last_progress_ = 0.0;
   double last_archive_ = 0.0;
   double drain_deadline_ = 0.0;

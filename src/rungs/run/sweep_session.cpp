@@ -306,6 +306,18 @@ core::SweepRecord new_record(const SweepSetup& s, const SweepOptions& o, int mpi
   m.mpi_size = mpi_size;
   m.hosts = join(workers, true);
   m.devices = join(workers, false);
+  for (const auto& w : workers) {  // ranks grouped by node, in order of the first
+    const auto at = std::find(m.nodes.begin(), m.nodes.end(), w.host);
+    if (at == m.nodes.end()) {
+      m.nodes.push_back(w.host);
+      m.ranks_per_node.push_back(1);
+      m.gpus_per_node.push_back(w.node_gpus);
+    } else {
+      const auto i = static_cast<std::size_t>(at - m.nodes.begin());
+      ++m.ranks_per_node[i];
+      m.gpus_per_node[i] = std::max<std::int64_t>(m.gpus_per_node[i], w.node_gpus);
+    }
+  }
   m.threads_per_rank = s.threads;
   m.metrics = s.spec.metrics;
   m.objective_metric = s.spec.objective.metric;
@@ -402,7 +414,8 @@ int end_on_storage_failure(const std::string& failure, core::SweepRecord& record
 
 // Runs the whole sweep from the coordinator's side, whatever the transport.
 int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& transport,
-               const std::vector<core::WorkerInfo>& workers, int mpi_size) {
+               const std::vector<core::WorkerInfo>& workers, int mpi_size,
+               const AbandonWorkers& abandon) {
   core::SweepRecord record = new_record(s, options, mpi_size, workers);
   if (s.mode == StartMode::kResume) {
     // The sweep's birth, not this run's.
@@ -434,10 +447,11 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   journal.sync();
   if (s.mode == StartMode::kResume) io::write_archive(options.archive_path, record);
 
-  std::printf("sweep %s: %d worker%s (%s), %d thread%s each, %s, archive %s\n",
+  std::printf("sweep %s: %d worker%s on %s (%s), %d thread%s each, %s, archive %s\n",
               s.spec.name.c_str(), transport.workers(), transport.workers() == 1 ? "" : "s",
-              record.metadata.devices.c_str(), s.threads, s.threads == 1 ? "" : "s",
-              record.metadata.scheduler.c_str(), options.archive_path.c_str());
+              core::describe_nodes(record.metadata).c_str(), record.metadata.devices.c_str(),
+              s.threads, s.threads == 1 ? "" : "s", record.metadata.scheduler.c_str(),
+              options.archive_path.c_str());
   std::fflush(stdout);
 
   CoordinatorOptions co;
@@ -447,6 +461,17 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
   Coordinator coordinator(s.spec, record, driver, clock, journal, transport, co);
   const CoordinatorEnd end = coordinator.run();
   const double wall_seconds = driver.elapsed();
+  // Workers given up on may hang: everything is written, then the process
+  // ends without waiting for them.
+  const auto done = [&](int code) {
+    if (const std::size_t lost = coordinator.lost_workers(); lost > 0) {
+      std::printf("%zu worker%s given up on as quiet; ending without waiting for %s\n", lost,
+                  lost == 1 ? " was" : "s were", lost == 1 ? "it" : "them");
+      std::fflush(nullptr);
+      abandon(code);
+    }
+    return code;
+  };
   if (!coordinator.storage_failure().empty()) {
     return end_on_storage_failure(coordinator.storage_failure(), record, wall_seconds, options,
                                   end == CoordinatorEnd::kDrainTimedOut);
@@ -473,13 +498,13 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
                 record.curves.size(), options.archive_path.c_str(), options.archive_path.c_str(),
                 record.metadata.limit.c_str());
     std::fflush(stdout);
-    return kExitFinished;
+    return done(kExitFinished);
   }
   if (end == CoordinatorEnd::kFinished) {
     std::printf("sweep %s finished: %zu trials, %zu curve rows, archive %s\n", s.spec.name.c_str(),
                 record.trials.size(), record.curves.size(), options.archive_path.c_str());
     std::fflush(stdout);
-    return kExitFinished;
+    return done(kExitFinished);
   }
   std::printf("sweep %s stopped%s; everything is saved. To continue: rungs-sweep --resume %s\n",
               s.spec.name.c_str(),
@@ -491,7 +516,7 @@ int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& tran
     std::fflush(nullptr);
     std::_Exit(kExitStoppedResumable);
   }
-  return kExitStoppedResumable;
+  return done(kExitStoppedResumable);
 }
 
 namespace {
@@ -529,7 +554,8 @@ int run_in_process(const SweepOptions& options, const TrialRunners& runners) {
   std::vector<core::WorkerInfo> workers;
   for (int i = 0; i < n; ++i) {
     worker_runners.push_back(runners.make(setup, i));
-    workers.push_back({io::host_name(), describe_device(worker_runners.back()->device())});
+    workers.push_back({io::host_name(), describe_device(worker_runners.back()->device()),
+                       driver_gpu_count()});
   }
   EnvelopeQueue inbox;
   std::vector<std::unique_ptr<EnvelopeQueue>> mailboxes;
@@ -545,7 +571,10 @@ int run_in_process(const SweepOptions& options, const TrialRunners& runners) {
   ThreadTransport transport(inbox, mailboxes);
   int code = kExitFinished;
   try {
-    code = coordinate(setup, options, transport, workers, 1);
+    code = coordinate(setup, options, transport, workers, 1, [](int exit_code) {
+      std::fflush(nullptr);
+      std::_Exit(exit_code);  // a hung worker thread would keep the joins waiting
+    });
   } catch (...) {
     for (auto& m : mailboxes) m->push(Envelope{0, Tag::kShutdown, {}});
     for (auto& t : threads) t.join();

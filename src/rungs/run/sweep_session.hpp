@@ -112,10 +112,16 @@ void check_model_fits_data(const core::SweepSpec& spec, const io::Dataset& data)
 // A command trial's runner (model.kind: command), its program checked now.
 std::unique_ptr<TrialRunner> make_command_runner(const SweepSetup& s, int local_index);
 
+// Ends the process with an exit code without waiting for workers that may
+// hang (given up on as quiet): MPI_Abort in an MPI job, _Exit in one process.
+using AbandonWorkers = std::function<void(int exit_code)>;
+
 // Runs the whole sweep from the coordinator's side, whatever the transport;
-// returns the exit code.
+// returns the exit code (or calls `abandon` with it, after writing
+// everything, when workers were given up on).
 int coordinate(const SweepSetup& s, const SweepOptions& options, Transport& transport,
-               const std::vector<core::WorkerInfo>& workers, int mpi_size);
+               const std::vector<core::WorkerInfo>& workers, int mpi_size,
+               const AbandonWorkers& abandon);
 
 void report_already_finished(const SweepOptions& options, const std::string& name);
 
