@@ -1,27 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end cases for command trials (model.kind: command): rungs-sweep
 # runs real programs, as a user would. Usage: command_trials.sh CASE.
-set -uo pipefail
-
-: "${RUNGS:?path of the rungs binary}" "${RUNGS_SWEEP:?path of rungs-sweep}"
-: "${MPIEXEC:?path of mpiexec}" "${SOURCE_DIR:?source tree}" "${WORK:?scratch folder}"
-case_name=$1
-PYTHON=${PYTHON:-/usr/bin/python3}
-dir="$WORK/$case_name"
-rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || exit 1
-
-fail() { echo "FAIL ($case_name): $*" >&2; exit 1; }
-
-expect_error() {
-  local pattern=$1; shift
-  "$@" >out.txt 2>err.txt
-  local rc=$?
-  [ "$rc" -ne 0 ] || fail "expected a non-zero exit from: $*"
-  grep -Eq -- "$pattern" err.txt || fail "stderr lacks /$pattern/: $(cat err.txt)"
-  [ "$(grep -c '^rungs' err.txt)" -eq 1 ] || fail "expected exactly one error line: $(cat err.txt)"
-}
-
-sweep() { "$MPIEXEC" -n "${RANKS:-1}" "$RUNGS_SWEEP" "$@"; }
+. "$(dirname "$0")/common.sh" "$1"
 
 # A program in sh that speaks the protocol: loss falls with the step and
 # depends on x; FAIL_TRIAL fails one trial, BAD_TRIAL writes a bad line.

@@ -1,30 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end cases: run the built binaries as a user would and check exit
 # codes, messages and files. Usage: e2e.sh CASE (CTest passes the paths).
-set -uo pipefail
-
-: "${RUNGS:?path of the rungs binary}" "${RUNGS_SWEEP:?path of rungs-sweep}"
-: "${MPIEXEC:?path of mpiexec}" "${SOURCE_DIR:?source tree}" "${WORK:?scratch folder}"
-case_name=$1
-# Debian's interpreter, which has python3-h5py (a pyenv python3 may not).
-PYTHON=${PYTHON:-/usr/bin/python3}
-dir="$WORK/$case_name"
-rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || exit 1
-
-fail() { echo "FAIL ($case_name): $*" >&2; exit 1; }
-
-# expect_error PATTERN CMD...: CMD exits non-zero and its stderr matches PATTERN.
-expect_error() {
-  local pattern=$1; shift
-  "$@" >out.txt 2>err.txt
-  local rc=$?
-  [ "$rc" -ne 0 ] || fail "expected a non-zero exit from: $*"
-  grep -Eq -- "$pattern" err.txt || fail "stderr lacks /$pattern/: $(cat err.txt)"
-  # One line of ours, once (not once per rank); mpiexec may add its own banner.
-  [ "$(grep -c '^rungs' err.txt)" -eq 1 ] || fail "expected exactly one error line: $(cat err.txt)"
-}
-
-sweep() { "$MPIEXEC" -n "${RANKS:-1}" "$RUNGS_SWEEP" "$@"; }
+. "$(dirname "$0")/common.sh" "$1"
 
 make_data() {
   "$RUNGS" data synth --out data.h5 --train-rows 300 --val-rows 100 --features 6 --classes 3 \

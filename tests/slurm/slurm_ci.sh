@@ -45,6 +45,14 @@ YAML
 # allocation would (a step launched while another's slurmstepd is still
 # cleaning up can fail to launch; the templates requeue then, see above).
 node_quiet() { for _ in $(seq 1 150); do pgrep -x slurmstepd >/dev/null || return 0; sleep 0.2; done; }
+# journal_past FILE BYTES: waits (up to a minute) until the sweep is under
+# way: its journal has grown past BYTES.
+journal_past() {
+  for _ in $(seq 1 600); do
+    [ -f "$1" ] && [ "$(stat -c %s "$1")" -gt "$2" ] && return 0
+    sleep 0.1
+  done
+}
 submit() { node_quiet; sbatch --parsable --export="ALL,RUNGS_BIN=$build/apps,CONFIG=sweep.yaml" "$@"; }
 
 "$RUNGS" data synth --out "$work/data.h5" --train-rows 4000 --val-rows 500 --features 16 --classes 4 \
@@ -68,10 +76,7 @@ case_name=requeue
 mkdir "$work/requeue" && cd "$work/requeue" || exit 1
 TRIALS=24 MAX=9 write_sweep requeued
 job=$(submit --time=10 "$source_dir/slurm/sweep.sbatch") || fail "sbatch"
-for _ in $(seq 1 600); do
-  [ -f runs/requeued.h5.journal ] && [ "$(stat -c %s runs/requeued.h5.journal)" -gt 2000 ] && break
-  sleep 0.1
-done
+journal_past runs/requeued.h5.journal 2000
 # What the time limit's --signal does: SIGUSR1 to every rank.
 scancel --signal=USR1 "$job" || fail "scancel --signal"
 state=$(wait_job "$job" 600)
@@ -128,10 +133,7 @@ case_name=killed_rank
 mkdir "$work/killed" && cd "$work/killed" || exit 1
 TRIALS=24 MAX=9 write_sweep killed
 job=$(submit --time=10 "$source_dir/slurm/sweep.sbatch") || fail "sbatch"
-for _ in $(seq 1 600); do
-  [ -f runs/killed.h5.journal ] && [ "$(stat -c %s runs/killed.h5.journal)" -gt 2000 ] && break
-  sleep 0.1
-done
+journal_past runs/killed.h5.journal 2000
 # Rank 1's process: the rungs-sweep whose SLURM_PROCID is 1.
 victim=""
 for pid in $(pgrep -x rungs-sweep); do

@@ -402,11 +402,15 @@ RunOutcome CommandRunner::run(const core::Job& job, const StepCallback& on_step,
   const double seconds_before = stored_seconds(folder);
   const auto started = Clock::now();
   ProgramProcess program(spawn(job, folder, from, theirs.get(), err_log));
+  // The trial's training time over all its jobs, this one so far included.
+  const auto trained_seconds = [&] {
+    return seconds_before + std::chrono::duration<double>(Clock::now() - started).count();
+  };
   theirs.reset();  // the program holds the only writing end: EOF when it ends
 
   const auto fail = [&](const std::string& why) -> std::runtime_error {
     program.terminate(o_.command.grace);
-    store_seconds(folder, seconds_before + std::chrono::duration<double>(Clock::now() - started).count());
+    store_seconds(folder, trained_seconds());
     std::string message = why;
     const std::string tail = tail_of(err_log, err_from, 20);
     if (!tail.empty()) message += "; last lines of " + err_log + ":" + tail;
@@ -494,12 +498,12 @@ RunOutcome CommandRunner::run(const core::Job& job, const StepCallback& on_step,
       point.trial = job.trial;
       point.step = r.step;
       point.values = std::move(r.values);
-      point.seconds = seconds_before + std::chrono::duration<double>(Clock::now() - started).count();
+      point.seconds = trained_seconds();
       const StepAction action = on_step(point);
       if (action == StepAction::kStop) {
         reply("stop");
         const bool killed = program.terminate(o_.command.grace);
-        store_seconds(folder, seconds_before + std::chrono::duration<double>(Clock::now() - started).count());
+        store_seconds(folder, trained_seconds());
         if (killed) {
           std::ofstream(err_log, std::ios::app)
               << "rungs: the program went on after SIGTERM; killed with SIGKILL after the "
@@ -529,7 +533,7 @@ RunOutcome CommandRunner::run(const core::Job& job, const StepCallback& on_step,
     pause = std::min(pause * 2, std::chrono::microseconds(5000));
   }
   if (!program.exited()) throw fail("the program closed RUNGS_REPORT_FD but did not exit");
-  store_seconds(folder, seconds_before + std::chrono::duration<double>(Clock::now() - started).count());
+  store_seconds(folder, trained_seconds());
   const std::string ended = program.how_it_ended();
   // Slurm (and a terminal) signal the whole job: a program ended by the stop
   // signal itself, before this worker heard of the sweep's graceful stop,
